@@ -1,0 +1,21 @@
+# bulk-assign: one image for the worker, the CLI and the simulator.
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
+COPY src ./src
+COPY jobs ./jobs
+COPY bench ./bench
+COPY bin ./bin
+RUN npm ci --no-audit --no-fund && npm prune --omit=dev
+
+FROM node:20-bookworm-slim
+ENV NODE_ENV=production
+WORKDIR /app
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY package.json ./
+COPY bin ./bin
+COPY examples ./examples
+USER node
+ENTRYPOINT ["node", "bin/bulk-assign.js"]
+CMD ["worker"]

@@ -1,0 +1,164 @@
+/**
+ * Job kind `assign`: put one account user into one user group.
+ *
+ * Payload: {@link AssignPayload} (ids and the file line; never the token).
+ * Job id: `<batchId>-<line>` (deterministic, so importing the same file again adds nothing).
+ * Idempotency key sent to S1: the job id.
+ * Retry policy: BullMQ attempts (S1_MAX_ATTEMPTS) with exponential backoff and full jitter for 5xx/408/425,
+ *   timeouts and resets; 429 waits for Retry-After queue-wide without using an attempt; 400/404/409/422 and other
+ *   4xx fail at once; 401/403 stop every worker and leave rows pending.
+ * Outcome: recorded exactly once per row in the batch record, whatever number of times the job runs.
+ */
+import { RateLimitError, UnrecoverableError, type Job } from 'bullmq';
+import type { Config } from '../src/config/index.js';
+import type { Logger } from '../src/log/logger.js';
+import type { BatchStore } from '../src/queue/batch-store.js';
+import { LimiterClosedError } from '../src/queue/global-rate-limiter.js';
+import type { FailureDetail, Outcome } from '../src/queue/outcomes.js';
+import { TRANSPORT_CLASS, S1TransportError, classifyStatus, groupsContain, parseRetryAfter, problemMessage, type S1Answer, type S1Client } from '../src/s1/index.js';
+
+export const ASSIGN_JOB = 'assign';
+
+/** Short keys: a million pending jobs each carry this, and bytes per job are bytes of Redis memory. */
+export interface AssignPayload {
+  /** batch id */
+  b: string;
+  /** line in the source file where the row starts */
+  l: number;
+  /** account user id (validated at import) */
+  u: string;
+  /** user group id (validated at import) */
+  g: string;
+  /** 429 answers this row has had so far */
+  r?: number;
+}
+
+export interface AssignContext {
+  client: S1Client;
+  limiter: { acquire(): Promise<void>; pause(ms: number): Promise<void> };
+  store: BatchStore;
+  config: Config;
+  log: Logger;
+  /** Stops every worker fetching jobs for `ms` (BullMQ's queue-wide rate limit). */
+  rateLimitQueue(ms: number): Promise<void>;
+  /** The token was rejected: stop taking jobs everywhere. */
+  onAuthFailure(status: number, message: string): Promise<void>;
+  isAuthFailed(): boolean;
+  /** Called once when this worker recorded a batch's last outcome. */
+  onBatchDone(batchId: string): void;
+  /** Aborts in-flight requests when shutdown is forced. */
+  forceSignal: AbortSignal;
+}
+
+/** The full-jitter exponential delay before the next try: random in [0, base * 2^(n-1)], capped at 5 minutes. */
+export function jitterBackoff(attemptsMade: number, baseMs: number): number {
+  const ceiling = Math.min(300_000, baseMs * 2 ** Math.max(0, attemptsMade - 1));
+  return Math.floor(Math.random() * ceiling);
+}
+
+export function createAssignProcessor(ctx: AssignContext) {
+  const deprecationSeen = new Set<string>();
+
+  return async function processAssign(job: Job<AssignPayload>): Promise<Outcome> {
+    const { b: batchId, l: line, u: accountUserId, g: groupId } = job.data;
+    const jobId = job.id ?? `${batchId}-${line}`;
+    const attempt = job.attemptsMade + 1;
+    const maxAttempts = job.opts.attempts ?? 1;
+    const started = performance.now();
+    const log = ctx.log.child({ batchId, jobId, line });
+
+    const finish = async (outcome: Outcome, reason: string, httpStatus: number | undefined, message?: string): Promise<void> => {
+      const detail: FailureDetail = { line, accountUserId, groupId, outcome, reason, httpStatus, attempts: attempt, message };
+      const res = await ctx.store.recordOutcome(batchId, detail);
+      if (res.changed) {
+        const durationMs = Math.round(performance.now() - started);
+        const fields = { accountUserId, groupId, outcome, reason: reason || undefined, httpStatus, attempts: attempt, durationMs };
+        if (outcome === 'failed') log.warn({ ...fields, message }, 'row outcome');
+        else log.info(fields, 'row outcome');
+      }
+      if (res.done) ctx.onBatchDone(batchId);
+    };
+
+    // Back to the queue without using an attempt (RateLimitError is how BullMQ spells "not now").
+    const putBack = () => new RateLimitError();
+
+    if (ctx.isAuthFailed()) throw putBack();
+    try {
+      await ctx.limiter.acquire();
+    } catch (err) {
+      if (err instanceof LimiterClosedError) throw putBack();
+      throw err;
+    }
+    if (ctx.isAuthFailed()) throw putBack();
+
+    let answer: S1Answer;
+    try {
+      answer = await ctx.client.assignToGroup(accountUserId, groupId, { signal: ctx.forceSignal, idempotencyKey: jobId });
+    } catch (err) {
+      if (!(err instanceof S1TransportError)) throw err;
+      void ctx.store.countRequest(batchId, err.code).catch(() => undefined);
+      if (TRANSPORT_CLASS[err.code] === 'permanent' || attempt >= maxAttempts) {
+        await finish('failed', err.code, undefined, err.message);
+        throw new UnrecoverableError(`${err.code}: ${err.message}`);
+      }
+      log.debug({ attempt, reason: err.code }, 'transient failure, will retry');
+      throw new Error(`${err.code}: ${err.message}`);
+    }
+
+    void ctx.store.countRequest(batchId, answer.status).catch(() => undefined);
+    noteDeprecation(answer, batchId);
+    const status = answer.status;
+    const message = problemMessage(answer.body);
+
+    switch (classifyStatus(status)) {
+      case 'success':
+        if (groupsContain(answer.body, groupId)) {
+          await finish('assigned', '', status);
+          return 'assigned';
+        }
+        await finish('failed', 'not-applied', status, 'the answer does not list the group');
+        throw new UnrecoverableError('not-applied');
+      case 'permanent':
+        await finish('failed', `http-${status}`, status, message);
+        throw new UnrecoverableError(`http-${status}`);
+      case 'transient':
+        if (attempt >= maxAttempts) {
+          await finish('failed', `http-${status}`, status, message);
+          throw new UnrecoverableError(`http-${status}`);
+        }
+        log.debug({ attempt, httpStatus: status }, 'transient failure, will retry');
+        throw new Error(`http-${status}`);
+      case 'auth':
+        await ctx.onAuthFailure(status, message ?? 'token rejected');
+        throw putBack();
+      case 'rate-limited': {
+        const hits = (job.data.r ?? 0) + 1;
+        if (hits > ctx.config.maxRateLimited) {
+          await finish('failed', 'rate-limited', status, message ?? `rate limited ${hits - 1} times`);
+          throw new UnrecoverableError('rate-limited');
+        }
+        const waitMs = parseRetryAfter(answer.headers['retry-after'], ctx.config.retryAfterMaxMs) ?? Math.max(1000, jitterBackoff(hits, ctx.config.backoffMs));
+        log.info({ httpStatus: 429, waitMs, rateLimitedTimes: hits }, 'rate limited: pausing every worker');
+        await job.updateData({ ...job.data, r: hits });
+        await ctx.limiter.pause(waitMs);
+        await ctx.rateLimitQueue(waitMs);
+        throw putBack();
+      }
+    }
+  };
+
+  function noteDeprecation(answer: S1Answer, batchId: string): void {
+    if (deprecationSeen.has(batchId)) return;
+    const dep = answer.headers.deprecation;
+    const sunset = answer.headers.sunset;
+    if (dep === undefined && sunset === undefined) return;
+    deprecationSeen.add(batchId);
+    const text = [dep !== undefined ? `Deprecation: ${String(dep)}` : '', sunset !== undefined ? `Sunset: ${String(sunset)}` : ''].filter(Boolean).join('; ');
+    void ctx.store.noteDeprecation(batchId, text).then(
+      (first) => {
+        if (first) ctx.log.warn({ batchId, deprecation: text }, 'the S1 endpoint is deprecated; see the report');
+      },
+      () => undefined,
+    );
+  }
+}

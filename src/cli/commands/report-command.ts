@@ -1,0 +1,17 @@
+import { join } from 'node:path';
+import { loadConfig } from '../../config/index.js';
+import { openProducer } from '../../queue/index.js';
+import { formatSummary, writeReport } from '../../report/index.js';
+import { out } from '../output.js';
+
+export async function reportCommand(batchId: string, flags: { out?: string }): Promise<number> {
+  const config = loadConfig();
+  const producer = await openProducer(config);
+  try {
+    const w = await writeReport(producer.store, batchId, flags.out ?? join(config.reportDir, batchId));
+    out(formatSummary(w.report, w));
+    return 0;
+  } finally {
+    await producer.close();
+  }
+}

@@ -1,0 +1,48 @@
+import { loadConfig } from '../../config/index.js';
+import { AppError } from '../../errors.js';
+import { openProducer, type BatchStatus } from '../../queue/index.js';
+import { json, out } from '../output.js';
+
+export interface StatusFlags {
+  json?: boolean;
+}
+
+/** The fields of `status --json` for one batch (a contract for scripts). */
+export function statusJson(b: BatchStatus) {
+  return {
+    batchId: b.batchId,
+    rows: b.rows,
+    assigned: b.assigned,
+    alreadyMember: b.alreadyMember,
+    failed: b.failed,
+    invalid: b.invalid,
+    duplicate: b.duplicate,
+    pending: b.pending,
+    done: b.done,
+  };
+}
+
+export async function statusCommand(batchId: string | undefined, flags: StatusFlags): Promise<number> {
+  const config = loadConfig();
+  const producer = await openProducer(config);
+  try {
+    if (batchId !== undefined) {
+      const b = await producer.store.getBatch(batchId);
+      if (!b) throw new AppError('not-found', `no batch ${batchId} (check the id with \`bulk-assign status\`; batches expire after ${config.batchRetentionDays} days)`);
+      if (flags.json) json(statusJson(b));
+      else out(`${b.batchId} ${b.state}: ${b.rows} rows, assigned ${b.assigned}, already member ${b.alreadyMember}, failed ${b.failed}, invalid ${b.invalid}, duplicate ${b.duplicate}, pending ${b.pending}`);
+      return 0;
+    }
+    const list = await producer.store.listBatches(20);
+    if (flags.json) {
+      json(list.map((b) => ({ ...statusJson(b), source: b.source, state: b.state, createdAt: b.createdAt, finishedAt: b.finishedAt })));
+    } else if (list.length === 0) {
+      out('no batches');
+    } else {
+      for (const b of list) out(`${b.batchId}  ${b.state.padEnd(9)}  ${b.rows} rows  assigned ${b.assigned}  failed ${b.failed}  invalid ${b.invalid}  duplicate ${b.duplicate}  pending ${b.pending}  ${b.createdAt}`);
+    }
+    return 0;
+  } finally {
+    await producer.close();
+  }
+}

@@ -1,0 +1,27 @@
+import { loadConfig } from '../../config/index.js';
+import { AppError } from '../../errors.js';
+import { createLogger } from '../../log/logger.js';
+import { startWorker } from '../../queue/index.js';
+import { waitForShutdown } from '../shutdown.js';
+
+export interface WorkerFlags {
+  concurrency?: string;
+  rate?: string;
+}
+
+/** Processes jobs until SIGINT/SIGTERM (exit 0 after a clean drain) or until S1 rejects the token (exit 1). */
+export async function workerCommand(flags: WorkerFlags): Promise<number> {
+  const config = loadConfig({ concurrency: flags.concurrency, rateLimit: flags.rate });
+  const log = createLogger({ level: config.logLevel });
+  const handle = await startWorker(config, log);
+  const shutdown = waitForShutdown(log, config.shutdownGraceSeconds, (force) => handle.close(force));
+  const code = await Promise.race([
+    shutdown.done,
+    handle.authFailed.then(async (f) => {
+      await handle.close();
+      throw new AppError('auth', `S1 rejected the API token (HTTP ${f.status}); rows stay pending: set a valid S1_API_TOKEN and start the worker again`);
+    }),
+  ]).finally(() => shutdown.dispose());
+  log.flush();
+  return code;
+}

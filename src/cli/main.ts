@@ -1,0 +1,80 @@
+import { Command } from 'commander';
+import { isAppError } from '../errors.js';
+import { importCommand } from './commands/import-command.js';
+import { reportCommand } from './commands/report-command.js';
+import { runCommand } from './commands/run-command.js';
+import { simCommand } from './commands/sim-command.js';
+import { statusCommand } from './commands/status-command.js';
+import { workerCommand } from './commands/worker-command.js';
+import { note } from './output.js';
+
+/** The only place that calls process.exit. Fatal errors are one line on stderr; BULK_ASSIGN_DEBUG=1 adds the stack. */
+function exitWith(code: number): never {
+  process.exit(code);
+}
+
+async function run(action: () => Promise<number>): Promise<void> {
+  try {
+    const code = await action();
+    // Let stdout drain before exiting (a pipe may be slower than us).
+    process.stdout.write('', () => exitWith(code));
+  } catch (err) {
+    if (isAppError(err)) note(`bulk-assign: ${err.message}`);
+    else note(`bulk-assign: unexpected error: ${err instanceof Error ? err.message : String(err)}`);
+    if (process.env.BULK_ASSIGN_DEBUG && err instanceof Error && err.stack) note(err.stack);
+    exitWith(1);
+  }
+}
+
+const program = new Command();
+program.name('bulk-assign').description('Put SoftwareOne Marketplace account users into user groups, in bulk, from a CSV file.').showHelpAfterError();
+
+program
+  .command('import <file>')
+  .description('validate a CSV file, create the batch and enqueue one job per valid row')
+  .option('--batch <id>', 'batch id (default: made from the file name and time)')
+  .option('--dry-run', 'validate and print counts; enqueue nothing')
+  .option('--json', 'print one JSON object')
+  .option('--loose-ids', 'accept any safe id, not only the documented AUSR-/UGR- shapes')
+  .action((file: string, o: Parameters<typeof importCommand>[1]) => run(() => importCommand(file, o)));
+
+program
+  .command('worker')
+  .description('process jobs until SIGINT/SIGTERM')
+  .option('--concurrency <n>', 'jobs in flight in this process (S1_CONCURRENCY)')
+  .option('--rate <n>', 'requests per second across all workers (S1_RATE_LIMIT)')
+  .action((o: Parameters<typeof workerCommand>[0]) => run(() => workerCommand(o)));
+
+program
+  .command('status [batch]')
+  .description("a batch's counts, or the recent batches")
+  .option('--json', 'print JSON')
+  .action((batch: string | undefined, o: Parameters<typeof statusCommand>[1]) => run(() => statusCommand(batch, o)));
+
+program
+  .command('report <batch>')
+  .description('write report.json and failures.csv and print a summary')
+  .option('--out <dir>', 'folder to write to (default: REPORT_DIR/<batch>)')
+  .action((batch: string, o: { out?: string }) => run(() => reportCommand(batch, o)));
+
+program
+  .command('run <file>')
+  .description('import, process in this process, wait for the batch to finish and write the report')
+  .option('--batch <id>', 'batch id')
+  .option('--out <dir>', 'report folder (default: REPORT_DIR/<batch>)')
+  .option('--rate <n>', 'requests per second across all workers')
+  .option('--concurrency <n>', 'jobs in flight in this process')
+  .option('--sim', 'start the built-in S1 simulator on a free port and use it')
+  .option('--loose-ids', 'accept any safe id, not only the documented AUSR-/UGR- shapes')
+  .action((file: string, o: Parameters<typeof runCommand>[1]) => run(() => runCommand(file, o)));
+
+program
+  .command('sim')
+  .description('run the S1 simulator in the foreground')
+  .option('--port <n>', 'port (0 = any free port)', '8080')
+  .option('--host <host>', 'address to listen on', '127.0.0.1')
+  .option('--rate <n>', 'requests per second the simulator accepts (0 = unlimited)')
+  .option('--latency <ms>', 'added latency per request')
+  .action((o: Parameters<typeof simCommand>[0]) => run(() => simCommand(o)));
+
+await program.parseAsync(process.argv);

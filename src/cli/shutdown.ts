@@ -1,0 +1,48 @@
+import type { Logger } from '../log/logger.js';
+
+/**
+ * First SIGINT/SIGTERM: stop taking work and let in-flight requests finish (up to `graceSeconds`), then resolve 0.
+ * A second signal, or the grace period running out, forces: in-flight requests are aborted, resolve 130.
+ */
+export function waitForShutdown(log: Logger, graceSeconds: number, close: (force: boolean) => Promise<void>): { done: Promise<number>; dispose: () => void } {
+  let signalled = 0;
+  let resolveDone!: (code: number) => void;
+  const done = new Promise<number>((r) => (resolveDone = r));
+  let timer: NodeJS.Timeout | undefined;
+
+  const force = (why: string) => {
+    log.warn(`${why}: forcing shutdown, aborting in-flight requests`);
+    void close(true).finally(() => resolveDone(130));
+  };
+  const onSignal = (sig: NodeJS.Signals) => {
+    signalled++;
+    if (signalled === 1) {
+      log.info({ signal: sig, graceSeconds }, 'shutting down: finishing in-flight jobs (send the signal again to force)');
+      timer = setTimeout(() => force('grace period over'), graceSeconds * 1000);
+      timer.unref();
+      void close(false).then(
+        () => {
+          clearTimeout(timer);
+          resolveDone(0);
+        },
+        (err: unknown) => {
+          log.error({ err }, 'error while shutting down');
+          resolveDone(1);
+        },
+      );
+    } else if (signalled === 2) {
+      clearTimeout(timer);
+      force(`second ${sig}`);
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    done,
+    dispose: () => {
+      clearTimeout(timer);
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
+}

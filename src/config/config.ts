@@ -1,0 +1,48 @@
+/**
+ * The resolved configuration. Built once at start-up by `loadConfig` from the environment (and `.env`), overridden
+ * by command-line flags, validated, then frozen. Every other module reads this type, never `process.env`.
+ */
+export interface Config {
+  /** Redis connection URL. @defaultValue 'redis://127.0.0.1:6379' (env `REDIS_URL`) */
+  readonly redisUrl: string;
+  /**
+   * Key prefix of every Redis key this tool writes. Braces make it a Redis Cluster hash tag so that a queue's keys
+   * and the batch records live in one slot (Lua scripts touch both).
+   * @defaultValue '{bulk-assign}' (env `QUEUE_PREFIX`)
+   */
+  readonly prefix: string;
+  /** Base URL of the S1 API. @defaultValue 'https://api.s1.today' (env `S1_API_URL`) */
+  readonly apiUrl: string;
+  /** Bearer token; required to process jobs, never logged or stored. @defaultValue undefined (env `S1_API_TOKEN`) */
+  readonly apiToken: string | undefined;
+  /** Requests per second across all workers together (any sliding 1 s window). @defaultValue 10 (env `S1_RATE_LIMIT`) */
+  readonly rateLimit: number;
+  /**
+   * Jobs in flight per worker process. When unset it follows from the rate: enough requests in flight to keep the
+   * rate busy at up to 2 s of latency.
+   * @defaultValue clamp(2 x rateLimit, 4, 500) (env `S1_CONCURRENCY`)
+   */
+  readonly concurrency: number;
+  /** Per-request timeout in ms (headers and body). @defaultValue 15000 (env `S1_TIMEOUT_MS`) */
+  readonly timeoutMs: number;
+  /** Attempts per row for transient failures (5xx, 408, 425, timeouts, resets). @defaultValue 5 (env `S1_MAX_ATTEMPTS`) */
+  readonly maxAttempts: number;
+  /** Base delay of the exponential backoff with full jitter, in ms. @defaultValue 1000 (env `S1_BACKOFF_MS`) */
+  readonly backoffMs: number;
+  /** Longest pause honoured from a Retry-After header, in ms. @defaultValue 60000 (env `S1_RETRY_AFTER_MAX_MS`) */
+  readonly retryAfterMaxMs: number;
+  /** 429 answers one row may get before it ends as failed `rate-limited`. @defaultValue 30 (env `S1_MAX_RATE_LIMITED`) */
+  readonly maxRateLimited: number;
+  /** pino level. @defaultValue 'info' (env `LOG_LEVEL`) */
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Where finished batches' reports are written, one folder per batch. @defaultValue 'reports' (env `REPORT_DIR`) */
+  readonly reportDir: string;
+  /** Days a batch's records (counts, failures) are kept in Redis. @defaultValue 30 (env `BATCH_RETENTION_DAYS`) */
+  readonly batchRetentionDays: number;
+  /** BullMQ job lock duration in ms; a crashed worker's jobs are retried after about this long. @defaultValue 30000 (env `WORKER_LOCK_MS`) */
+  readonly lockDurationMs: number;
+  /** How often workers look for stalled jobs, in ms. @defaultValue 30000 (env `WORKER_STALLED_INTERVAL_MS`) */
+  readonly stalledIntervalMs: number;
+  /** Seconds a worker waits for in-flight requests after SIGINT/SIGTERM before forcing. @defaultValue 30 (env `SHUTDOWN_GRACE_SECONDS`) */
+  readonly shutdownGraceSeconds: number;
+}

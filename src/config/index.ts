@@ -1,0 +1,2 @@
+export type { Config } from './config.js';
+export { loadConfig, requireToken, type ConfigOverrides } from './load-config.js';

@@ -1,0 +1,103 @@
+import { config as loadDotenv } from 'dotenv';
+import { z } from 'zod';
+import { AppError } from '../errors.js';
+import type { Config } from './config.js';
+
+/** Flags that override the environment; undefined means "not given". */
+export interface ConfigOverrides {
+  redisUrl?: string;
+  apiUrl?: string;
+  apiToken?: string;
+  rateLimit?: string | number;
+  concurrency?: string | number;
+  reportDir?: string;
+  logLevel?: string;
+}
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+// Each key is the env var's name, so zod's issue path names exactly what the user must fix.
+const schema = z.object({
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').default('redis://127.0.0.1:6379'),
+  QUEUE_PREFIX: z.string().min(1).regex(/^[^:\s]+$/, 'may not contain ":" or whitespace').default('{bulk-assign}'),
+  S1_API_URL: z.url({ protocol: /^https?$/ }).default('https://api.s1.today'),
+  S1_API_TOKEN: z.string().min(1).optional(),
+  S1_RATE_LIMIT: z.coerce.number().positive().max(100_000).default(10),
+  S1_CONCURRENCY: int(1, 5000).optional(),
+  S1_TIMEOUT_MS: int(100, 600_000).default(15_000),
+  S1_MAX_ATTEMPTS: int(1, 100).default(5),
+  S1_BACKOFF_MS: int(0, 3_600_000).default(1000),
+  S1_RETRY_AFTER_MAX_MS: int(0, 3_600_000).default(60_000),
+  S1_MAX_RATE_LIMITED: int(1, 10_000).default(30),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  REPORT_DIR: z.string().min(1).default('reports'),
+  BATCH_RETENTION_DAYS: z.coerce.number().positive().max(3650).default(30),
+  WORKER_LOCK_MS: int(500, 600_000).default(30_000),
+  WORKER_STALLED_INTERVAL_MS: int(500, 600_000).default(30_000),
+  SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(3600).default(30),
+});
+
+const FLAG_NAMES: Record<string, string> = {
+  REDIS_URL: 'REDIS_URL / --redis-url',
+  S1_API_URL: 'S1_API_URL',
+  S1_RATE_LIMIT: 'S1_RATE_LIMIT / --rate',
+  S1_CONCURRENCY: 'S1_CONCURRENCY / --concurrency',
+  REPORT_DIR: 'REPORT_DIR / --out',
+};
+
+/**
+ * Reads `.env` (if present, never overriding the real environment), applies flag overrides, validates everything
+ * once and returns a frozen Config. Throws AppError('config') whose message names the offending setting and never
+ * echoes the token.
+ */
+export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessEnv = process.env): Config {
+  if (env === process.env) loadDotenv({ quiet: true });
+  const input: Record<string, unknown> = { ...env };
+  const set = (key: string, value: unknown) => {
+    if (value !== undefined) input[key] = value;
+  };
+  set('REDIS_URL', overrides.redisUrl);
+  set('S1_API_URL', overrides.apiUrl);
+  set('S1_API_TOKEN', overrides.apiToken);
+  set('S1_RATE_LIMIT', overrides.rateLimit);
+  set('S1_CONCURRENCY', overrides.concurrency);
+  set('REPORT_DIR', overrides.reportDir);
+  set('LOG_LEVEL', overrides.logLevel);
+  // An empty variable means "unset" for optional settings (common in docker-compose files).
+  for (const key of Object.keys(schema.shape)) if (input[key] === '') delete input[key];
+
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const key = String(issue?.path[0] ?? 'configuration');
+    const shown = key === 'S1_API_TOKEN' ? '' : ` (got ${JSON.stringify(input[key])})`;
+    throw new AppError('config', `invalid ${FLAG_NAMES[key] ?? key}: ${issue?.message ?? 'invalid'}${shown}`);
+  }
+  const e = parsed.data;
+  const rateLimit = e.S1_RATE_LIMIT;
+  return Object.freeze({
+    redisUrl: e.REDIS_URL,
+    prefix: e.QUEUE_PREFIX,
+    apiUrl: e.S1_API_URL.replace(/\/+$/, ''),
+    apiToken: e.S1_API_TOKEN,
+    rateLimit,
+    concurrency: e.S1_CONCURRENCY ?? Math.min(500, Math.max(4, Math.ceil(rateLimit * 2))),
+    timeoutMs: e.S1_TIMEOUT_MS,
+    maxAttempts: e.S1_MAX_ATTEMPTS,
+    backoffMs: e.S1_BACKOFF_MS,
+    retryAfterMaxMs: e.S1_RETRY_AFTER_MAX_MS,
+    maxRateLimited: e.S1_MAX_RATE_LIMITED,
+    logLevel: e.LOG_LEVEL,
+    reportDir: e.REPORT_DIR,
+    batchRetentionDays: e.BATCH_RETENTION_DAYS,
+    lockDurationMs: e.WORKER_LOCK_MS,
+    stalledIntervalMs: e.WORKER_STALLED_INTERVAL_MS,
+    shutdownGraceSeconds: e.SHUTDOWN_GRACE_SECONDS,
+  });
+}
+
+/** The token is required only by commands that call the API; they ask for it here. */
+export function requireToken(config: Config): string {
+  if (!config.apiToken) throw new AppError('config', 'S1_API_TOKEN is not set: export the API token of the S1 account (or put it in .env)');
+  return config.apiToken;
+}

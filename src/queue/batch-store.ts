@@ -1,0 +1,208 @@
+import type { Redis } from 'ioredis';
+import { AppError } from '../errors.js';
+import { batchKeys, globalKeys } from './keys.js';
+import { OUTCOME_CODE, type FailureDetail, type Outcome } from './outcomes.js';
+import { loadScripts, type Scripts } from './scripts.js';
+
+/** A batch as `status --json` and the report see it. */
+export interface BatchStatus {
+  batchId: string;
+  source: string;
+  state: 'importing' | 'running' | 'finished';
+  rows: number;
+  assigned: number;
+  alreadyMember: number;
+  failed: number;
+  invalid: number;
+  duplicate: number;
+  pending: number;
+  done: boolean;
+  createdAt: string;
+  finishedAt: string | null;
+  requests: number;
+  httpStatusCounts: Record<string, number>;
+  deprecation: string | null;
+  looseIds: boolean;
+}
+
+export interface RecordResult {
+  /** The outcome was new or different: counters moved, a log line is due. */
+  changed: boolean;
+  /** This call completed the batch: the caller writes the report. */
+  done: boolean;
+}
+
+const num = (v: string | undefined) => (v === undefined ? 0 : Number(v));
+
+/** Batch records and exactly-once outcome accounting in Redis. Knows nothing of BullMQ. */
+export class BatchStore {
+  readonly scripts: Scripts;
+  private readonly global: ReturnType<typeof globalKeys>;
+
+  constructor(
+    readonly redis: Redis,
+    readonly prefix: string,
+    private readonly retentionSeconds: number,
+  ) {
+    this.scripts = loadScripts(redis);
+    this.global = globalKeys(prefix);
+  }
+
+  keys(batchId: string) {
+    return batchKeys(this.prefix, batchId);
+  }
+
+  private allKeys(batchId: string): string[] {
+    return Object.values(this.keys(batchId));
+  }
+
+  /** 'created' for a new batch, 'resumed' for the same file again; throws AppError('batch-conflict') for another file. */
+  async createBatch(batchId: string, fingerprint: string, source: string, rows: number, looseIds: boolean): Promise<'created' | 'resumed'> {
+    const k = this.keys(batchId);
+    const res = await this.scripts.createBatch([k.batch, this.global.batches], [batchId, fingerprint, source, rows, Date.now(), looseIds ? 1 : 0]);
+    if (res.startsWith('conflict:')) {
+      throw new AppError('batch-conflict', `batch ${batchId} already holds another file (${res.slice(9) || 'unknown source'}): choose another --batch id`);
+    }
+    await this.touch(batchId);
+    return res as 'created' | 'resumed';
+  }
+
+  /** Marks the import complete; returns true when that completed the batch (every row already had an outcome). */
+  async finishImport(batchId: string): Promise<boolean> {
+    await this.redis.hset(this.keys(batchId).batch, 'state', 'imported');
+    return (await this.scripts.checkBatchDone(this.keys(batchId).batch, Date.now())) === 1;
+  }
+
+  /** Records one row's final outcome exactly once (see RECORD_OUTCOME). */
+  async recordOutcome(batchId: string, d: FailureDetail, mode: 'set' | 'if-absent' = 'set'): Promise<RecordResult> {
+    const [changed, done] = await this.scripts.recordOutcome(this.allKeys(batchId), this.outcomeArgs(d, mode));
+    if (done === 1) await this.touch(batchId);
+    return { changed: changed === 1, done: done === 1 };
+  }
+
+  /** Many outcomes in one round trip (the importer's invalid and duplicate rows). */
+  async recordOutcomes(batchId: string, details: FailureDetail[]): Promise<RecordResult[]> {
+    if (details.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    const keys = this.allKeys(batchId);
+    for (const d of details) void this.scripts.recordOutcome(keys, this.outcomeArgs(d, 'set'), pipeline);
+    const results = (await pipeline.exec()) ?? [];
+    return results.map(([err, value]) => {
+      if (err) throw err;
+      const [changed, done] = value as [number, number];
+      return { changed: changed === 1, done: done === 1 };
+    });
+  }
+
+  private outcomeArgs(d: FailureDetail, mode: 'set' | 'if-absent'): (string | number)[] {
+    const success = d.outcome === 'assigned' || d.outcome === 'already-member';
+    const detail = success ? '' : JSON.stringify(d);
+    return [d.line, OUTCOME_CODE[d.outcome], d.outcome, success ? '' : d.reason, detail, mode, Date.now()];
+  }
+
+  /** Outcome bytes for lines from..to inclusive ('\0' = pending); used by a re-import to skip finished rows. */
+  async outcomeCodes(batchId: string, from: number, to: number): Promise<string> {
+    return this.redis.getrange(this.keys(batchId).outcomes, from, to);
+  }
+
+  /** Failed rows back to pending (for retry); returns how many moved. */
+  async resetFailed(batchId: string, lines: number[]): Promise<number> {
+    if (lines.length === 0) return 0;
+    return this.scripts.resetOutcomes(this.allKeys(batchId), lines);
+  }
+
+  /** Counts one HTTP call (retries included) by status, or by transport failure ("timeout", "network"). */
+  countRequest(batchId: string, status: number | string): Promise<unknown> {
+    const k = this.keys(batchId).batch;
+    return this.redis.pipeline().hincrby(k, 'requests', 1).hincrby(k, `h:${status}`, 1).exec();
+  }
+
+  /** Stores what the server announced (Deprecation / Sunset); true the first time for this batch. */
+  async noteDeprecation(batchId: string, text: string): Promise<boolean> {
+    return (await this.redis.hsetnx(this.keys(batchId).batch, 'deprecation', text)) === 1;
+  }
+
+  /** Keeps every key of the batch for the retention period from now. */
+  async touch(batchId: string): Promise<void> {
+    const p = this.redis.pipeline();
+    for (const key of this.allKeys(batchId)) p.expire(key, this.retentionSeconds);
+    await p.exec();
+  }
+
+  async getBatch(batchId: string): Promise<BatchStatus | undefined> {
+    const h = await this.redis.hgetall(this.keys(batchId).batch);
+    if (!h.batchId) return undefined;
+    return toStatus(h);
+  }
+
+  /** Recent batches, newest first; expired ones are dropped from the index as they are met. */
+  async listBatches(limit = 20): Promise<BatchStatus[]> {
+    const ids = await this.redis.zrevrange(this.global.batches, 0, limit - 1);
+    const out: BatchStatus[] = [];
+    for (const id of ids) {
+      const b = await this.getBatch(id);
+      if (b) out.push(b);
+      else await this.redis.zrem(this.global.batches, id);
+    }
+    return out;
+  }
+
+  /** Count of outcomes per "outcome|reason". */
+  async reasonCounts(batchId: string): Promise<Record<string, number>> {
+    const h = await this.redis.hgetall(this.keys(batchId).reasons);
+    const out: Record<string, number> = {};
+    for (const [k, v] of Object.entries(h)) if (Number(v) > 0) out[k] = Number(v);
+    return out;
+  }
+
+  /** Failure details in file order, a page at a time: memory stays flat for any batch size. */
+  async *failures(batchId: string, pageSize = 1000): AsyncGenerator<FailureDetail> {
+    const k = this.keys(batchId);
+    let after = -1;
+    for (;;) {
+      const lines = await this.redis.zrangebyscore(k.failIdx, `(${after}`, '+inf', 'LIMIT', 0, pageSize);
+      if (lines.length === 0) return;
+      const details = await this.redis.hmget(k.failures, ...lines);
+      for (const d of details) if (d) yield JSON.parse(d) as FailureDetail;
+      after = Number(lines[lines.length - 1]);
+    }
+  }
+
+  /** Lines whose outcome is failed with one of the given reasons (all failed when reasons is undefined). */
+  async *failedLines(batchId: string, accept: (reason: string) => boolean): AsyncGenerator<FailureDetail> {
+    for await (const d of this.failures(batchId)) if (d.outcome === 'failed' && accept(d.reason)) yield d;
+  }
+}
+
+export function toStatus(h: Record<string, string>): BatchStatus {
+  const rows = num(h.rows);
+  const assigned = num(h.assigned);
+  const alreadyMember = num(h['already-member']);
+  const failed = num(h.failed);
+  const invalid = num(h.invalid);
+  const duplicate = num(h.duplicate);
+  const httpStatusCounts: Record<string, number> = {};
+  for (const [k, v] of Object.entries(h)) if (k.startsWith('h:')) httpStatusCounts[k.slice(2)] = Number(v);
+  const done = Boolean(h.finishedAt);
+  return {
+    batchId: h.batchId ?? '',
+    source: h.source ?? '',
+    state: done ? 'finished' : h.state === 'importing' ? 'importing' : 'running',
+    rows,
+    assigned,
+    alreadyMember,
+    failed,
+    invalid,
+    duplicate,
+    pending: Math.max(0, rows - assigned - alreadyMember - failed - invalid - duplicate),
+    done,
+    createdAt: new Date(num(h.createdAt)).toISOString(),
+    finishedAt: h.finishedAt ? new Date(num(h.finishedAt)).toISOString() : null,
+    requests: num(h.requests),
+    httpStatusCounts,
+    deprecation: h.deprecation ?? null,
+    looseIds: h.looseIds === '1',
+  };
+}
+
+export type { Outcome };

@@ -1,0 +1,102 @@
+import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Scripts } from './scripts.js';
+
+export interface GlobalRateLimiterOptions {
+  /** Requests allowed in any sliding window, across all processes sharing the Redis keys. */
+  rate: number;
+  /** The window, in ms. @defaultValue 1000 */
+  windowMs?: number;
+  /**
+   * Extra ms added to the window. A slot is stamped when granted, but the request reaches the server a little later
+   * and by a varying amount (event loop, socket); without slack two requests stamped just over a window apart could
+   * arrive just under it.
+   * @defaultValue 25
+   */
+  slackMs?: number;
+}
+
+/** Thrown to waiters when the limiter is closed (shutdown): the request was never sent. */
+export class LimiterClosedError extends Error {
+  constructor() {
+    super('rate limiter closed');
+    this.name = 'LimiterClosedError';
+  }
+}
+
+interface Waiter {
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+/**
+ * One sliding-window log in Redis shared by every worker on every machine: at most `rate` requests in any window.
+ * Within a process, waiters queue locally and a single pump asks Redis for as many slots as there are waiters, so
+ * Redis sees one call per grant round rather than one poll per waiting job.
+ */
+export class GlobalRateLimiter {
+  private readonly waiters: Waiter[] = [];
+  private pumping = false;
+  private closed = false;
+  private readonly stop = new AbortController();
+  private readonly nonce = `${process.pid}-${randomBytes(4).toString('hex')}`;
+  private round = 0;
+  private readonly windowUs: number;
+
+  constructor(
+    private readonly scripts: Scripts,
+    private readonly keys: { rateLog: string; ratePause: string },
+    private readonly options: GlobalRateLimiterOptions,
+  ) {
+    this.windowUs = ((options.windowMs ?? 1000) + (options.slackMs ?? 25)) * 1000;
+  }
+
+  /** Resolves when this process may send one request. */
+  acquire(): Promise<void> {
+    if (this.closed) return Promise.reject(new LimiterClosedError());
+    return new Promise<void>((resolve, reject) => {
+      this.waiters.push({ resolve, reject });
+      if (!this.pumping) void this.pump();
+    });
+  }
+
+  /** Stops every request on every worker for `ms` (a 429's Retry-After); never shortens a longer pause. */
+  async pause(ms: number): Promise<void> {
+    if (ms > 0) await this.scripts.extendPause(this.keys.ratePause, Math.ceil(ms));
+  }
+
+  /** Rejects all waiters with LimiterClosedError; safe to call twice. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.stop.abort();
+    for (const w of this.waiters.splice(0)) w.reject(new LimiterClosedError());
+  }
+
+  private async pump(): Promise<void> {
+    this.pumping = true;
+    try {
+      while (this.waiters.length > 0 && !this.closed) {
+        // Lua's unpack has a stack limit; 500 slots per round is far more than one process needs.
+        const wanted = Math.min(this.waiters.length, 500);
+        let granted: number;
+        let waitMs: number;
+        try {
+          [granted, waitMs] = await this.scripts.acquireSlots([this.keys.rateLog, this.keys.ratePause], [this.options.rate, wanted, this.windowUs, `${this.nonce}-${this.round++}`]);
+        } catch (err) {
+          // Redis is briefly gone (restart, failover): keep the waiters and try again rather than failing rows.
+          if (this.closed) break;
+          waitMs = 500;
+          granted = 0;
+          void err;
+        }
+        for (const w of this.waiters.splice(0, granted)) w.resolve();
+        if (granted === 0 && this.waiters.length > 0) {
+          await sleep(Math.max(1, waitMs), undefined, { signal: this.stop.signal }).catch(() => undefined);
+        }
+      }
+    } finally {
+      this.pumping = false;
+    }
+  }
+}

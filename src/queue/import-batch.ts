@@ -1,0 +1,124 @@
+import { basename, resolve } from 'node:path';
+import type { Queue } from 'bullmq';
+import pLimit from 'p-limit';
+import { readAssignments, type RowResult } from '../csv/index.js';
+import type { Logger } from '../log/logger.js';
+import type { BatchStore } from './batch-store.js';
+import { fileFingerprint } from './file-fingerprint.js';
+import type { FailureDetail } from './outcomes.js';
+
+export interface ImportOptions {
+  /** The batch id (already validated). */
+  batchId: string;
+  /** Accept any safe id instead of the documented patterns. @defaultValue false */
+  looseIds?: boolean;
+  /** Attempts per job (S1_MAX_ATTEMPTS). */
+  maxAttempts: number;
+  /** Rows per addBulk call. @defaultValue 1000 */
+  chunkSize?: number;
+  /** addBulk calls in flight at once. @defaultValue 4 */
+  parallelChunks?: number;
+}
+
+export interface ValidationCounts {
+  rows: number;
+  valid: number;
+  invalid: number;
+  duplicate: number;
+}
+
+export interface ImportResult extends ValidationCounts {
+  batchId: string;
+  source: string;
+  /** 'resumed' when the same file had been imported into this batch before (only missing rows were added). */
+  status: 'created' | 'resumed';
+  /** Valid rows that had no outcome yet and were handed to the queue. */
+  enqueued: number;
+  /** True when the batch was already complete when the import ended (e.g. every row invalid). */
+  done: boolean;
+}
+
+/** Pass 1: read the whole file, validating structure and rows. Throws on structural damage; writes nothing. */
+export async function validateFile(path: string, looseIds: boolean): Promise<ValidationCounts> {
+  const counts: ValidationCounts = { rows: 0, valid: 0, invalid: 0, duplicate: 0 };
+  for await (const row of readAssignments(path, { looseIds })) {
+    counts.rows++;
+    counts[row.kind]++;
+  }
+  return counts;
+}
+
+/**
+ * Imports a file as a batch in two passes. Pass 1 validates all of it, so a file that cannot be parsed to the end
+ * enqueues nothing. Pass 2 records invalid and duplicate rows and enqueues the valid ones in chunks, skipping rows
+ * that already have an outcome: a crashed import run again adds only what is missing.
+ */
+export async function importBatch(path: string, store: BatchStore, queue: Queue, log: Logger, options: ImportOptions): Promise<ImportResult> {
+  const looseIds = options.looseIds ?? false;
+  const source = resolve(path);
+  const [fingerprint, counts] = await Promise.all([fileFingerprint(path), validateFile(path, looseIds)]);
+  const { batchId } = options;
+  const status = await store.createBatch(batchId, `${fingerprint}${looseIds ? ':loose' : ''}`, source, counts.rows, looseIds);
+  const blog = log.child({ batchId });
+  blog.info({ source: basename(source), status, ...counts }, 'import started');
+
+  const chunkSize = options.chunkSize ?? 1000;
+  const limit = pLimit(options.parallelChunks ?? 4);
+  const inflight = new Set<Promise<void>>();
+  let enqueued = 0;
+
+  const handleChunk = async (chunk: RowResult[]): Promise<void> => {
+    const rejected: FailureDetail[] = [];
+    const valid: Extract<RowResult, { kind: 'valid' }>[] = [];
+    for (const r of chunk) {
+      if (r.kind === 'valid') valid.push(r);
+      else rejected.push({ line: r.line, accountUserId: r.accountUserId, groupId: r.groupId, outcome: r.kind, reason: r.reason, message: r.message });
+    }
+    if (rejected.length > 0) {
+      const results = await store.recordOutcomes(batchId, rejected);
+      results.forEach((res, i) => {
+        const d = rejected[i]!;
+        if (res.changed) blog.info({ jobId: null, line: d.line, accountUserId: d.accountUserId, groupId: d.groupId, outcome: d.outcome, reason: d.reason, message: d.message }, 'row outcome');
+      });
+    }
+    if (valid.length === 0) return;
+    // One GETRANGE covers the chunk: lines are increasing, so the chunk spans [first, last].
+    const first = valid[0]!.line;
+    const codes = await store.outcomeCodes(batchId, first, valid[valid.length - 1]!.line);
+    const todo = valid.filter((r) => {
+      const c = codes.charCodeAt(r.line - first);
+      return Number.isNaN(c) || c === 0;
+    });
+    if (todo.length === 0) return;
+    await queue.addBulk(
+      todo.map((r) => ({
+        name: 'assign',
+        data: { b: batchId, l: r.line, u: r.accountUserId, g: r.groupId },
+        opts: { jobId: `${batchId}-${r.line}`, attempts: options.maxAttempts, backoff: { type: 'jitter' } },
+      })),
+    );
+    enqueued += todo.length;
+  };
+
+  const dispatch = async (chunk: RowResult[]) => {
+    const p = limit(() => handleChunk(chunk)).finally(() => inflight.delete(p));
+    inflight.add(p);
+    // Backpressure: never read far ahead of Redis, so memory stays flat however large the file.
+    if (inflight.size >= (options.parallelChunks ?? 4) * 2) await Promise.race(inflight);
+  };
+
+  let chunk: RowResult[] = [];
+  for await (const row of readAssignments(path, { looseIds })) {
+    chunk.push(row);
+    if (chunk.length >= chunkSize) {
+      await dispatch(chunk);
+      chunk = [];
+    }
+  }
+  if (chunk.length > 0) await dispatch(chunk);
+  await Promise.all(inflight);
+
+  const done = await store.finishImport(batchId);
+  blog.info({ enqueued, done }, 'import finished');
+  return { batchId, source, status, ...counts, enqueued, done };
+}

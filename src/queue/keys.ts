@@ -1,0 +1,36 @@
+/** The name of the BullMQ queue that holds one job per row. */
+export const ASSIGN_QUEUE = 'assign';
+
+/**
+ * Every Redis key this tool writes besides BullMQ's own. All start with the configured prefix, which carries a
+ * `{hash tag}` so that a batch's keys and the queue share one Redis Cluster slot.
+ */
+export function batchKeys(prefix: string, batchId: string) {
+  const base = `${prefix}:batch:${batchId}`;
+  return {
+    /** Hash: meta (source, fingerprint, rows, state, timestamps) and counters (assigned, failed, ..., h:<status>). */
+    batch: base,
+    /** String, one byte per file line: the row's outcome code, or 0 while pending. */
+    outcomes: `${base}:outcomes`,
+    /** Hash line -> JSON failure detail, for failures.csv. */
+    failures: `${base}:failures`,
+    /** Sorted set of failed lines (score = line), so failures.csv comes out in file order, page by page. */
+    failIdx: `${base}:failidx`,
+    /** Hash "outcome|reason" -> count. */
+    reasons: `${base}:reasons`,
+  };
+}
+export type BatchKeys = ReturnType<typeof batchKeys>;
+
+export function globalKeys(prefix: string) {
+  return {
+    /** Sorted set of batch ids by creation time, for `status` without a batch. */
+    batches: `${prefix}:batches`,
+    /** Sorted set: the sliding log of granted request slots. */
+    rateLog: `${prefix}:rate:log`,
+    /** String with a TTL: while it exists no request is sent (a 429's Retry-After). */
+    ratePause: `${prefix}:rate:pause`,
+    /** JSON: set when S1 rejected the token; workers stop until the token changes. */
+    authFailed: `${prefix}:auth-failed`,
+  };
+}

@@ -1,0 +1,143 @@
+/**
+ * Lua run atomically inside Redis. Kept next to each other because they share the batch layout of keys.ts.
+ * Counters in the batch hash are named after outcomes; `rows` is the number of data rows the import read.
+ */
+
+// Shared tail: when every row has an outcome and the import has finished, stamp finishedAt exactly once.
+const CHECK_DONE = `
+local function checkDone(batchKey, now)
+  local v = redis.call('HMGET', batchKey, 'rows', 'state', 'assigned', 'already-member', 'failed', 'invalid', 'duplicate', 'finishedAt')
+  if v[2] ~= 'imported' or v[8] then return 0 end
+  local sum = 0
+  for i = 3, 7 do sum = sum + tonumber(v[i] or '0') end
+  if sum >= tonumber(v[1] or '0') then
+    redis.call('HSET', batchKey, 'finishedAt', now)
+    return 1
+  end
+  return 0
+end
+`;
+
+/**
+ * Records a row's outcome idempotently: counters move only when the outcome changes, so a job that runs twice
+ * (stall, crash after the call) is counted once. A success is never replaced by a failure: the assignment exists.
+ * KEYS: batch, outcomes, failures, failIdx, reasons.
+ * ARGV: line, code, outcome, reason, detailJson ('' for successes), mode ('set' | 'if-absent'), nowMs.
+ * Returns {changed, done}.
+ */
+export const RECORD_OUTCOME = `${CHECK_DONE}
+local line = tonumber(ARGV[1])
+local code, outcome, reason, detail, mode = ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
+local names = { a = 'assigned', m = 'already-member', f = 'failed', i = 'invalid', d = 'duplicate' }
+local old = redis.call('GETRANGE', KEYS[2], line, line)
+if old ~= '' and old ~= '\\0' then
+  if mode == 'if-absent' then return {0, 0} end
+  if (old == 'a' or old == 'm') and code ~= 'a' and code ~= 'm' then return {0, 0} end
+  local oldDetail = redis.call('HGET', KEYS[3], ARGV[1])
+  local oldReason = ''
+  if oldDetail then oldReason = cjson.decode(oldDetail).reason or '' end
+  if old == code and oldReason == reason then return {0, 0} end
+  redis.call('HINCRBY', KEYS[1], names[old], -1)
+  redis.call('HINCRBY', KEYS[5], names[old] .. '|' .. oldReason, -1)
+  if oldDetail then
+    redis.call('HDEL', KEYS[3], ARGV[1])
+    redis.call('ZREM', KEYS[4], ARGV[1])
+  end
+end
+redis.call('SETRANGE', KEYS[2], line, code)
+redis.call('HINCRBY', KEYS[1], outcome, 1)
+redis.call('HINCRBY', KEYS[5], outcome .. '|' .. reason, 1)
+if detail ~= '' then
+  redis.call('HSET', KEYS[3], ARGV[1], detail)
+  redis.call('ZADD', KEYS[4], line, ARGV[1])
+end
+return {1, checkDone(KEYS[1], ARGV[7])}
+`;
+
+/**
+ * Puts failed rows back to pending (for `retry`): clears their outcome byte and moves the counters back.
+ * KEYS: batch, outcomes, failures, failIdx, reasons. ARGV: lines... Returns the number reset.
+ */
+export const RESET_OUTCOMES = `
+local n = 0
+for i = 1, #ARGV do
+  local line = tonumber(ARGV[i])
+  local old = redis.call('GETRANGE', KEYS[2], line, line)
+  if old == 'f' then
+    local d = redis.call('HGET', KEYS[3], ARGV[i])
+    local reason = ''
+    if d then reason = cjson.decode(d).reason or '' end
+    redis.call('SETRANGE', KEYS[2], line, '\\0')
+    redis.call('HINCRBY', KEYS[1], 'failed', -1)
+    redis.call('HINCRBY', KEYS[5], 'failed|' .. reason, -1)
+    redis.call('HDEL', KEYS[3], ARGV[i])
+    redis.call('ZREM', KEYS[4], ARGV[i])
+    n = n + 1
+  end
+end
+if n > 0 then redis.call('HDEL', KEYS[1], 'finishedAt') end
+return n
+`;
+
+/** KEYS: batch. ARGV: nowMs. Returns 1 when this call finished the batch. */
+export const CHECK_BATCH_DONE = `${CHECK_DONE}
+return checkDone(KEYS[1], ARGV[1])
+`;
+
+/**
+ * Creates a batch record or recognises a re-import of the same file. Refuses a different file under the same id.
+ * KEYS: batch, batches. ARGV: batchId, fingerprint, source, rows, nowMs, looseIds.
+ * Returns 'created', 'resumed', or 'conflict:<source>'.
+ */
+export const CREATE_BATCH = `
+local fp = redis.call('HGET', KEYS[1], 'fingerprint')
+if fp then
+  if fp ~= ARGV[2] then return 'conflict:' .. (redis.call('HGET', KEYS[1], 'source') or '') end
+  return 'resumed'
+end
+redis.call('HSET', KEYS[1], 'batchId', ARGV[1], 'fingerprint', ARGV[2], 'source', ARGV[3], 'rows', ARGV[4],
+  'state', 'importing', 'createdAt', ARGV[5], 'looseIds', ARGV[6],
+  'assigned', 0, 'already-member', 0, 'failed', 0, 'invalid', 0, 'duplicate', 0, 'requests', 0)
+redis.call('ZADD', KEYS[2], ARGV[5], ARGV[1])
+return 'created'
+`;
+
+/**
+ * The global sliding-window limiter. Grants up to ARGV[2] request slots now if the log has room, all stamped with
+ * Redis' own clock (one clock for every worker on every machine).
+ * KEYS: rate log, pause key. ARGV: limit, wanted, windowUs, nonce.
+ * Returns {granted, waitMs}: waitMs is how long until a slot frees up (or the pause ends) when none was granted.
+ */
+export const ACQUIRE_SLOTS = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local pause = redis.call('PTTL', KEYS[2])
+if pause > 0 then return {0, pause} end
+local limit, wanted, window = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+local used = redis.call('ZCARD', KEYS[1])
+local free = limit - used
+if free <= 0 then
+  local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+  local wait = math.ceil((tonumber(oldest[2]) + window - now) / 1000)
+  if wait < 1 then wait = 1 end
+  return {0, wait}
+end
+local n = math.min(free, wanted)
+local args = {}
+for i = 1, n do
+  args[#args + 1] = now
+  args[#args + 1] = ARGV[4] .. ':' .. i
+end
+redis.call('ZADD', KEYS[1], unpack(args))
+redis.call('PEXPIRE', KEYS[1], math.ceil(window / 1000) * 2)
+return {n, 0}
+`;
+
+/** Extends the global pause to at least ARGV[1] ms from now; never shortens it. KEYS: pause key. */
+export const EXTEND_PAUSE = `
+local ms = tonumber(ARGV[1])
+local cur = redis.call('PTTL', KEYS[1])
+if cur < ms then redis.call('SET', KEYS[1], '1', 'PX', ms) end
+return ms
+`;

@@ -1,0 +1,44 @@
+import type { ChainableCommander, Redis } from 'ioredis';
+import { ACQUIRE_SLOTS, CHECK_BATCH_DONE, CREATE_BATCH, EXTEND_PAUSE, RECORD_OUTCOME, RESET_OUTCOMES } from './lua-scripts.js';
+
+type Script = (...args: (string | number)[]) => Promise<unknown>;
+
+/** The Lua scripts as typed calls; ioredis sends EVALSHA and falls back to EVAL on a cold server (or after a restart). */
+export interface Scripts {
+  recordOutcome(keys: string[], args: (string | number)[], pipeline?: ChainableCommander): Promise<[number, number]>;
+  resetOutcomes(keys: string[], lines: number[]): Promise<number>;
+  checkBatchDone(batchKey: string, now: number): Promise<number>;
+  createBatch(keys: string[], args: (string | number)[]): Promise<string>;
+  acquireSlots(keys: string[], args: (string | number)[]): Promise<[number, number]>;
+  extendPause(pauseKey: string, ms: number): Promise<number>;
+}
+
+const DEFINITIONS = {
+  baRecordOutcome: { numberOfKeys: 5, lua: RECORD_OUTCOME },
+  baResetOutcomes: { numberOfKeys: 5, lua: RESET_OUTCOMES },
+  baCheckDone: { numberOfKeys: 1, lua: CHECK_BATCH_DONE },
+  baCreateBatch: { numberOfKeys: 2, lua: CREATE_BATCH },
+  baAcquireSlots: { numberOfKeys: 2, lua: ACQUIRE_SLOTS },
+  baExtendPause: { numberOfKeys: 1, lua: EXTEND_PAUSE },
+} as const;
+
+export function loadScripts(redis: Redis): Scripts {
+  for (const [name, def] of Object.entries(DEFINITIONS)) {
+    if (!(name in redis)) redis.defineCommand(name, def);
+  }
+  const call = (target: Redis | ChainableCommander, name: keyof typeof DEFINITIONS) => (target as unknown as Record<string, Script>)[name]!.bind(target);
+  return {
+    recordOutcome: (keys, args, pipeline) => {
+      if (pipeline) {
+        void call(pipeline, 'baRecordOutcome')(...keys, ...args);
+        return Promise.resolve([0, 0]);
+      }
+      return call(redis, 'baRecordOutcome')(...keys, ...args) as Promise<[number, number]>;
+    },
+    resetOutcomes: (keys, lines) => call(redis, 'baResetOutcomes')(...keys, ...lines) as Promise<number>,
+    checkBatchDone: (batchKey, now) => call(redis, 'baCheckDone')(batchKey, now) as Promise<number>,
+    createBatch: (keys, args) => call(redis, 'baCreateBatch')(...keys, ...args) as Promise<string>,
+    acquireSlots: (keys, args) => call(redis, 'baAcquireSlots')(...keys, ...args) as Promise<[number, number]>,
+    extendPause: (pauseKey, ms) => call(redis, 'baExtendPause')(pauseKey, ms) as Promise<number>,
+  };
+}

@@ -1,0 +1,170 @@
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { Worker, type Job } from 'bullmq';
+import { ASSIGN_JOB, createAssignProcessor, jitterBackoff, type AssignPayload } from '../../jobs/index.js';
+import { requireToken, type Config } from '../config/index.js';
+import { AppError } from '../errors.js';
+import type { Logger } from '../log/logger.js';
+import { writeReport } from '../report/index.js';
+import { createS1Client } from '../s1/index.js';
+import { createAssignQueue } from './assign-queue.js';
+import { BatchStore } from './batch-store.js';
+import { GlobalRateLimiter } from './global-rate-limiter.js';
+import { ASSIGN_QUEUE, globalKeys } from './keys.js';
+import { connectRedis, createRedis, evictionPolicyWarning } from './redis-connection.js';
+
+export interface StartWorkerOptions {
+  /** Called after this worker wrote the report of a batch it finished. */
+  onBatchDone?: (batchId: string) => void;
+}
+
+export interface AuthFailure {
+  status: number;
+  message: string;
+}
+
+export interface WorkerHandle {
+  readonly worker: Worker<AssignPayload>;
+  readonly store: BatchStore;
+  /** Resolves when S1 rejected the token (the worker has then stopped taking jobs everywhere). */
+  readonly authFailed: Promise<AuthFailure>;
+  /** Drains in-flight jobs and closes everything in reverse order of start-up; `force` aborts in-flight requests. Safe to call twice. */
+  close(force?: boolean): Promise<void>;
+}
+
+/** A short, one-way fingerprint: lets workers recognise "the token that was rejected" without storing the token. */
+function tokenFingerprint(token: string): string {
+  return createHash('sha256').update(token).digest('hex').slice(0, 16);
+}
+
+/**
+ * Starts one worker process' share of the work: its Redis connection, the shared rate limiter, the S1 client and a
+ * BullMQ worker running the job processors from jobs/.
+ */
+export async function startWorker(config: Config, log: Logger, options: StartWorkerOptions = {}): Promise<WorkerHandle> {
+  const token = requireToken(config);
+  const fingerprint = tokenFingerprint(token);
+  const redis = createRedis(config.redisUrl, 'worker');
+  await connectRedis(redis, config.redisUrl);
+  const cleanups: Array<() => Promise<unknown> | unknown> = [() => redis.quit().catch(() => redis.disconnect())];
+  const runCleanups = async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  };
+
+  try {
+    const warning = await evictionPolicyWarning(redis);
+    if (warning) log.warn(warning);
+
+    const gkeys = globalKeys(config.prefix);
+    const store = new BatchStore(redis, config.prefix, Math.round(config.batchRetentionDays * 86_400));
+    const queue = createAssignQueue(redis, config.prefix);
+    cleanups.push(() => queue.close());
+
+    // A rejected token stops every worker. Start again only with a different token; the same one would fail again.
+    const previous = await redis.get(gkeys.authFailed);
+    if (previous) {
+      const p = JSON.parse(previous) as { fingerprint: string; at: string; status: number };
+      if (p.fingerprint === fingerprint) {
+        throw new AppError('auth', `S1 rejected this API token (HTTP ${p.status}) at ${p.at}: set a valid S1_API_TOKEN and start again`);
+      }
+      await redis.del(gkeys.authFailed);
+      await queue.resume();
+      log.info('a new API token is configured: resuming the queue that a rejected token had paused');
+    }
+
+    const limiter = new GlobalRateLimiter(store.scripts, gkeys, { rate: config.rateLimit });
+    const client = createS1Client({ baseUrl: config.apiUrl, token, timeoutMs: config.timeoutMs, connections: Math.min(config.concurrency, 256) });
+    cleanups.push(() => client.close());
+    const force = new AbortController();
+
+    let resolveAuth!: (f: AuthFailure) => void;
+    const authFailed = new Promise<AuthFailure>((r) => (resolveAuth = r));
+    let authFailure: AuthFailure | undefined;
+
+    const reportDone = (batchId: string) => {
+      void writeReport(store, batchId, join(config.reportDir, batchId)).then(
+        (w) => {
+          log.info({ batchId, report: w.jsonPath, failures: w.csvPath, rows: w.report.rows, assigned: w.report.assigned, failed: w.report.failed }, 'batch finished; report written');
+          options.onBatchDone?.(batchId);
+        },
+        (err: unknown) => log.error({ batchId, err }, 'batch finished but the report could not be written'),
+      );
+    };
+
+    let worker!: Worker<AssignPayload>;
+    const processor = createAssignProcessor({
+      client,
+      limiter,
+      store,
+      config,
+      log,
+      forceSignal: force.signal,
+      rateLimitQueue: (ms) => worker.rateLimit(ms),
+      isAuthFailed: () => authFailure !== undefined,
+      onBatchDone: reportDone,
+      async onAuthFailure(status, message) {
+        if (authFailure) return;
+        authFailure = { status, message };
+        await redis.set(gkeys.authFailed, JSON.stringify({ fingerprint, status, at: new Date().toISOString() }));
+        await queue.pause();
+        log.error({ httpStatus: status, detail: message }, `S1 rejected the API token (HTTP ${status}): every worker stops; rows stay pending. Set a valid S1_API_TOKEN and start a worker again.`);
+        resolveAuth(authFailure);
+      },
+    });
+
+    worker = new Worker<AssignPayload>(
+      ASSIGN_QUEUE,
+      async (job: Job<AssignPayload>) => {
+        if (job.name !== ASSIGN_JOB) throw new Error(`unknown job kind ${job.name}`);
+        return processor(job);
+      },
+      {
+        connection: redis,
+        prefix: config.prefix,
+        concurrency: config.concurrency,
+        lockDuration: config.lockDurationMs,
+        stalledInterval: config.stalledIntervalMs,
+        maxStalledCount: 3,
+        autorun: false,
+        settings: { backoffStrategy: (attemptsMade: number) => jitterBackoff(attemptsMade, config.backoffMs) },
+      },
+    );
+    cleanups.push(async () => {
+      limiter.close();
+      await worker.close(force.signal.aborted);
+    });
+    worker.on('error', (err) => log.error({ err }, 'worker error'));
+    // A job can fail outside the processor (stalled too often, a bug): give the row its outcome so nothing is lost.
+    worker.on('failed', (job, err) => {
+      if (!job) return;
+      const final = err.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1) || /stalled/i.test(err.message);
+      if (!final) return;
+      const { b, l, u, g } = job.data;
+      const reason = /stalled/i.test(err.message) ? 'stalled' : 'error';
+      void store
+        .recordOutcome(b, { line: l, accountUserId: u, groupId: g, outcome: 'failed', reason, attempts: job.attemptsMade, message: err.message.slice(0, 300) }, 'if-absent')
+        .then((res) => {
+          if (res.changed) log.warn({ batchId: b, jobId: job.id, line: l, accountUserId: u, groupId: g, outcome: 'failed', reason, attempts: job.attemptsMade, message: err.message }, 'row outcome');
+          if (res.done) reportDone(b);
+        })
+        .catch((e: unknown) => log.error({ err: e, jobId: job.id }, 'could not record a failed job'));
+    });
+    void worker.run();
+    log.info({ concurrency: config.concurrency, rateLimit: config.rateLimit, api: config.apiUrl }, 'worker started');
+
+    let closing: Promise<void> | undefined;
+    return {
+      worker,
+      store,
+      authFailed,
+      close(forceNow = false) {
+        if (forceNow) force.abort();
+        closing ??= runCleanups();
+        return forceNow ? Promise.race([closing, worker.close(true)]).then(() => closing) : closing;
+      },
+    };
+  } catch (err) {
+    await runCleanups();
+    throw err;
+  }
+}

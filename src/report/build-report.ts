@@ -1,0 +1,68 @@
+import type { BatchStore } from '../queue/batch-store.js';
+
+/** report.json: everything a person or a script needs to know about a batch, counts adding up to `rows`. */
+export interface BatchReport {
+  batchId: string;
+  source: string;
+  createdAt: string;
+  finishedAt: string | null;
+  done: boolean;
+  rows: number;
+  assigned: number;
+  alreadyMember: number;
+  failed: number;
+  invalid: number;
+  duplicate: number;
+  pending: number;
+  /** Failed rows by reason (`http-404`, `timeout`, `rate-limited`, `not-applied` ...). */
+  failuresByReason: Record<string, number>;
+  /** Invalid rows by reason (`bad-group-id`, `field-count` ...). */
+  invalidByReason: Record<string, number>;
+  /** Answers by HTTP status, plus `timeout` / `network` for calls that got none; retries included. */
+  httpStatusCounts: Record<string, number>;
+  /** HTTP calls made, retries included. */
+  requests: number;
+  durationSeconds: number;
+  /** Rows that reached an API outcome (assigned, already a member or failed) per second of the batch's life. */
+  ratePerSecond: number;
+  /** What the server announced with Deprecation / Sunset headers, or null. */
+  deprecation: string | null;
+}
+
+export async function buildReport(store: BatchStore, batchId: string): Promise<BatchReport | undefined> {
+  const b = await store.getBatch(batchId);
+  if (!b) return undefined;
+  const reasons = await store.reasonCounts(batchId);
+  const byOutcome = (outcome: string) => {
+    const out: Record<string, number> = {};
+    for (const [key, n] of Object.entries(reasons)) {
+      const [o, reason] = key.split('|') as [string, string];
+      if (o === outcome) out[reason] = n;
+    }
+    return out;
+  };
+  const end = b.finishedAt ? Date.parse(b.finishedAt) : Date.now();
+  const durationSeconds = Math.max(0, (end - Date.parse(b.createdAt)) / 1000);
+  const processed = b.assigned + b.alreadyMember + b.failed;
+  return {
+    batchId: b.batchId,
+    source: b.source,
+    createdAt: b.createdAt,
+    finishedAt: b.finishedAt,
+    done: b.done,
+    rows: b.rows,
+    assigned: b.assigned,
+    alreadyMember: b.alreadyMember,
+    failed: b.failed,
+    invalid: b.invalid,
+    duplicate: b.duplicate,
+    pending: b.pending,
+    failuresByReason: byOutcome('failed'),
+    invalidByReason: byOutcome('invalid'),
+    httpStatusCounts: b.httpStatusCounts,
+    requests: b.requests,
+    durationSeconds: Math.round(durationSeconds * 1000) / 1000,
+    ratePerSecond: durationSeconds > 0 ? Math.round((processed / durationSeconds) * 100) / 100 : 0,
+    deprecation: b.deprecation,
+  };
+}

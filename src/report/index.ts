@@ -1,0 +1,2 @@
+export { buildReport, type BatchReport } from './build-report.js';
+export { writeReport, formatSummary, FAILURES_COLUMNS, type WrittenReport } from './write-report.js';
