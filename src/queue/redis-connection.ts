@@ -16,18 +16,26 @@ export function describeRedisUrl(url: string): string {
  * Workers block on Redis and must ride out restarts (`maxRetriesPerRequest: null`, as BullMQ requires); producers
  * and one-shot commands must fail fast with one clear message when Redis is down.
  */
-export function createRedis(url: string, role: 'worker' | 'producer'): Redis {
-  if (role === 'worker') {
-    return new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true, lazyConnect: true });
-  }
-  return new Redis(url, {
-    maxRetriesPerRequest: 1,
-    enableOfflineQueue: true,
-    connectTimeout: 3000,
-    lazyConnect: true,
-    retryStrategy: (times) => (times > 3 ? null : 200 * times),
+export function createRedis(url: string, role: 'worker' | 'producer', onError?: (err: Error) => void): Redis {
+  const redis =
+    role === 'worker'
+      ? new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true, lazyConnect: true })
+      : new Redis(url, {
+          maxRetriesPerRequest: 1,
+          enableOfflineQueue: true,
+          connectTimeout: 3000,
+          lazyConnect: true,
+          retryStrategy: (times) => (times > 3 ? null : 200 * times),
+        });
+  // Without a listener ioredis prints every reconnect error with a stack; we report them our way instead.
+  redis.on('error', (err: Error) => {
+    lastError.set(redis, err);
+    onError?.(err);
   });
+  return redis;
 }
+
+const lastError = new WeakMap<Redis, Error>();
 
 /** Connects (for lazy clients) and pings, turning any failure into AppError('redis'). */
 export async function connectRedis(redis: Redis, url: string): Promise<void> {
@@ -36,7 +44,7 @@ export async function connectRedis(redis: Redis, url: string): Promise<void> {
     await redis.ping();
   } catch (err) {
     redis.disconnect();
-    const reason = err instanceof Error ? err.message : String(err);
+    const reason = lastError.get(redis)?.message ?? (err instanceof Error ? err.message : String(err));
     throw new AppError('redis', `cannot reach Redis at ${describeRedisUrl(url)} (${reason}): start Redis or set REDIS_URL`, { cause: err });
   }
 }

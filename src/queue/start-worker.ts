@@ -44,7 +44,14 @@ function tokenFingerprint(token: string): string {
 export async function startWorker(config: Config, log: Logger, options: StartWorkerOptions = {}): Promise<WorkerHandle> {
   const token = requireToken(config);
   const fingerprint = tokenFingerprint(token);
-  const redis = createRedis(config.redisUrl, 'worker');
+  let lastRedisWarning = 0;
+  const redis = createRedis(config.redisUrl, 'worker', (err) => {
+    // Workers ride out Redis restarts; say so now and then rather than once per reconnect attempt.
+    if (Date.now() - lastRedisWarning > 5000) {
+      lastRedisWarning = Date.now();
+      log.warn({ err: err.message }, 'Redis connection problem; retrying');
+    }
+  });
   await connectRedis(redis, config.redisUrl);
   const cleanups: Array<() => Promise<unknown> | unknown> = [() => redis.quit().catch(() => redis.disconnect())];
   const runCleanups = async () => {

@@ -1,0 +1,86 @@
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { expect } from 'vitest';
+import { startSimulator, type SimOptions, type Simulator } from '../../src/sim/index.js';
+import { BatchStore, type BatchStatus } from '../../src/queue/batch-store.js';
+import { killAllChildren, runCli, waitFor, type CliResult } from './cli.js';
+import { childEnv, redisUrl, tempDir, uniquePrefix } from './test-env.js';
+
+/** Everything an end-to-end test needs: a simulator over real HTTP, a key prefix, a temp dir and child env. */
+export interface E2E {
+  sim: Simulator;
+  token: string;
+  prefix: string;
+  dir: string;
+  redis: Redis;
+  store: BatchStore;
+  env(extra?: Record<string, string | undefined>): NodeJS.ProcessEnv;
+  cli(args: string[], extra?: Record<string, string | undefined>, timeoutMs?: number): Promise<CliResult>;
+  file(name: string, content: string): string;
+  waitDone(batchId: string, timeoutMs?: number): Promise<BatchStatus>;
+  close(): Promise<void>;
+}
+
+export async function startE2E(name: string, simOptions: Partial<SimOptions> = {}): Promise<E2E> {
+  // A distinctive token, so "it never appears anywhere" can be checked by searching for it.
+  const token = `tok_${randomBytes(12).toString('hex')}_SECRET`;
+  const sim = await startSimulator({ token, ...simOptions });
+  const prefix = uniquePrefix(name);
+  const dir = tempDir(name);
+  const redis = new Redis(redisUrl());
+  const store = new BatchStore(redis, prefix, 3600);
+  const env = (extra: Record<string, string | undefined> = {}) =>
+    childEnv({
+      REDIS_URL: redisUrl(),
+      QUEUE_PREFIX: prefix,
+      S1_API_URL: sim.url,
+      S1_API_TOKEN: token,
+      REPORT_DIR: join(dir, 'reports'),
+      S1_BACKOFF_MS: '50',
+      S1_RATE_LIMIT: '200',
+      ...extra,
+    });
+  return {
+    sim,
+    token,
+    prefix,
+    dir,
+    redis,
+    store,
+    env,
+    cli: (args, extra, timeoutMs) => runCli(args, env(extra), timeoutMs),
+    file(fileName, content) {
+      const p = join(dir, fileName);
+      writeFileSync(p, content);
+      return p;
+    },
+    waitDone: (batchId, timeoutMs = 40_000) => waitFor(`batch ${batchId} to finish`, async () => {
+      const b = await store.getBatch(batchId);
+      return b?.done ? b : undefined;
+    }, timeoutMs),
+    async close() {
+      const leaked = await killAllChildren();
+      await sim.close();
+      await redis.quit();
+      // Leak guard: a test that leaves a worker or CLI process running fails here.
+      expect(leaked, 'child processes left running').toBe(0);
+    },
+  };
+}
+
+/** `n` distinct valid rows: AUSR-1000-0000-0001.. x one group. */
+export function csvRows(n: number, group = 'UGR-1234-5678', start = 1): string {
+  const lines = ['accountUserId,groupId'];
+  for (let i = start; i < start + n; i++) lines.push(`AUSR-1000-0000-${String(i).padStart(4, '0')},${group}`);
+  return lines.join('\n') + '\n';
+}
+
+/** Parses NDJSON log output, ignoring non-JSON lines (summaries). */
+export function logLines(stdout: string): Array<Record<string, unknown>> {
+  return stdout
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+}

@@ -1,0 +1,107 @@
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BatchStore } from '../../src/queue/batch-store.js';
+import type { FailureDetail } from '../../src/queue/outcomes.js';
+import { redisUrl, uniquePrefix } from '../helpers/test-env.js';
+
+let redis: Redis;
+let store: BatchStore;
+
+beforeAll(() => {
+  redis = new Redis(redisUrl());
+  store = new BatchStore(redis, uniquePrefix('acct'), 3600);
+});
+afterAll(() => redis.quit());
+
+const row = (line: number, outcome: FailureDetail['outcome'], reason = ''): FailureDetail => ({ line, accountUserId: `AUSR-0000-0000-${String(line).padStart(4, '0')}`, groupId: 'UGR-0000-0001', outcome, reason });
+
+async function newBatch(id: string, rows: number) {
+  await store.createBatch(id, 'fp', 'src.csv', rows, false);
+  await store.finishImport(id);
+}
+
+describe('outcome accounting is exactly-once', () => {
+  it('counts a row once when the same outcome is recorded twice (a job that ran twice)', async () => {
+    await newBatch('twice', 3);
+    expect((await store.recordOutcome('twice', row(2, 'assigned'))).changed).toBe(true);
+    expect((await store.recordOutcome('twice', row(2, 'assigned'))).changed).toBe(false);
+    const b = await store.getBatch('twice');
+    expect(b).toMatchObject({ rows: 3, assigned: 1, pending: 2, done: false });
+  });
+
+  it('moves counters when the outcome changes, and never turns a success into a failure', async () => {
+    await newBatch('change', 2);
+    await store.recordOutcome('change', row(2, 'failed', 'http-503'));
+    let b = await store.getBatch('change');
+    expect(b).toMatchObject({ failed: 1, assigned: 0 });
+    await store.recordOutcome('change', row(2, 'assigned'));
+    b = await store.getBatch('change');
+    expect(b).toMatchObject({ failed: 0, assigned: 1 });
+    expect(await store.reasonCounts('change')).toEqual({ 'assigned|': 1 });
+    // A re-run after the assignment held gets a 5xx: the row stays assigned.
+    expect((await store.recordOutcome('change', row(2, 'failed', 'http-503'))).changed).toBe(false);
+    expect(await store.getBatch('change')).toMatchObject({ failed: 0, assigned: 1 });
+    const failures = [];
+    for await (const f of store.failures('change')) failures.push(f);
+    expect(failures).toEqual([]);
+  });
+
+  it('moves the reason count when a failure changes reason', async () => {
+    await newBatch('reason', 1);
+    await store.recordOutcome('reason', row(2, 'failed', 'timeout'));
+    await store.recordOutcome('reason', row(2, 'failed', 'http-404'));
+    expect(await store.reasonCounts('reason')).toEqual({ 'failed|http-404': 1 });
+    expect(await store.getBatch('reason')).toMatchObject({ failed: 1, pending: 0 });
+  });
+
+  it("'if-absent' never overwrites a recorded outcome (the failed-event fallback)", async () => {
+    await newBatch('absent', 1);
+    await store.recordOutcome('absent', row(2, 'assigned'));
+    expect((await store.recordOutcome('absent', row(2, 'failed', 'stalled'), 'if-absent')).changed).toBe(false);
+    expect(await store.getBatch('absent')).toMatchObject({ assigned: 1, failed: 0 });
+  });
+
+  it('reports done exactly once, when the last row gets its outcome', async () => {
+    await newBatch('done', 3);
+    const results = [];
+    results.push(await store.recordOutcome('done', row(2, 'assigned')));
+    results.push(await store.recordOutcome('done', row(3, 'invalid', 'bad-group-id')));
+    results.push(await store.recordOutcome('done', row(4, 'failed', 'http-404')));
+    results.push(await store.recordOutcome('done', row(4, 'failed', 'http-404')));
+    expect(results.map((r) => r.done)).toEqual([false, false, true, false]);
+    const b = await store.getBatch('done');
+    expect(b).toMatchObject({ done: true, state: 'finished', pending: 0 });
+    expect(b!.assigned + b!.failed + b!.invalid + b!.duplicate).toBe(b!.rows);
+  });
+
+  it('is not done while the import is still running, even if every row read so far has an outcome', async () => {
+    await store.createBatch('importing', 'fp', 'src.csv', 1, false);
+    expect((await store.recordOutcome('importing', row(2, 'assigned'))).done).toBe(false);
+    expect(await store.finishImport('importing')).toBe(true);
+  });
+
+  it('counts exactly under concurrent recording of the same rows from many clients', async () => {
+    const rows = 200;
+    await newBatch('race', rows);
+    const clients = Array.from({ length: 4 }, () => new BatchStore(new Redis(redisUrl()), store.prefix, 3600));
+    await Promise.all(clients.flatMap((c) => Array.from({ length: rows }, (_, i) => c.recordOutcome('race', row(i + 2, i % 5 === 0 ? 'failed' : 'assigned', i % 5 === 0 ? 'http-404' : '')))));
+    await Promise.all(clients.map((c) => c.redis.quit()));
+    const b = await store.getBatch('race');
+    expect(b).toMatchObject({ rows, assigned: 160, failed: 40, pending: 0, done: true });
+  });
+
+  it('refuses another file under an existing batch id and resumes the same one', async () => {
+    await store.createBatch('conflict', 'fp-a', '/a.csv', 1, false);
+    await expect(store.createBatch('conflict', 'fp-a', '/a.csv', 1, false)).resolves.toBe('resumed');
+    await expect(store.createBatch('conflict', 'fp-b', '/b.csv', 1, false)).rejects.toThrow(/already holds another file/);
+  });
+
+  it('puts failed rows back to pending for a retry', async () => {
+    await newBatch('reset', 2);
+    await store.recordOutcome('reset', row(2, 'failed', 'http-503'));
+    await store.recordOutcome('reset', row(3, 'assigned'));
+    expect(await store.getBatch('reset')).toMatchObject({ done: true });
+    expect(await store.resetFailed('reset', [2, 3])).toBe(1);
+    expect(await store.getBatch('reset')).toMatchObject({ failed: 0, assigned: 1, pending: 1, done: false });
+  });
+});
