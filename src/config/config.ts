@@ -18,6 +18,13 @@ export interface Config {
   /** Requests per second across all workers together (any sliding 1 s window). @defaultValue 10 (env `S1_RATE_LIMIT`) */
   readonly rateLimit: number;
   /**
+   * Safety margin of the global limiter, in ms: slots are spaced a window plus this apart, and a slot whose grant
+   * took longer than this to reach the worker is dropped unused, so that request arrival jitter cannot crowd
+   * more than `rateLimit` requests into any second at the server.
+   * @defaultValue 25 (env `S1_RATE_SLACK_MS`)
+   */
+  readonly rateSlackMs: number;
+  /**
    * Jobs in flight per worker process. When unset it follows from the rate: enough requests in flight to keep the
    * rate busy at up to 2 s of latency.
    * @defaultValue clamp(2 x rateLimit, 4, 500) (env `S1_CONCURRENCY`)

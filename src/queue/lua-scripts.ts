@@ -104,8 +104,11 @@ return 'created'
 
 /**
  * The global sliding-window limiter. Grants up to ARGV[2] request slots now if the log has room, all stamped with
- * Redis' own clock (one clock for every worker on every machine).
- * KEYS: rate log, pause key. ARGV: limit, wanted, windowUs, nonce.
+ * Redis' own clock (one clock for every worker on every machine). Besides the window (at most `limit` in any
+ * window), slots are paced: at most ceil(limit/10) in any tenth of the window. Bursts of a whole window's worth
+ * of requests contend for sockets and CPU and reach the server with uneven delays; paced ones arrive as sent.
+ * KEYS: rate log, pause key. ARGV: limit, wanted, windowUs (slack included), nonce, paceUs, offsetUs (slots are
+ * stamped this much later than now: a cold worker's requests reach the server late).
  * Returns {granted, waitMs}: waitMs is how long until a slot frees up (or the pause ends) when none was granted.
  */
 export const ACQUIRE_SLOTS = `
@@ -113,24 +116,38 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local pause = redis.call('PTTL', KEYS[2])
 if pause > 0 then return {0, pause} end
-local limit, wanted, window = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local limit, wanted, window, pace = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[5])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
-local used = redis.call('ZCARD', KEYS[1])
-local free = limit - used
+local free = limit - redis.call('ZCARD', KEYS[1])
+local wait = 0
 if free <= 0 then
   local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-  local wait = math.ceil((tonumber(oldest[2]) + window - now) / 1000)
+  wait = tonumber(oldest[2]) + window - now
+else
+  local perPace = math.ceil(limit / 10)
+  local stamp = now + tonumber(ARGV[6])
+  local recent = redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. (stamp - pace), '+inf', 'WITHSCORES', 'LIMIT', 0, perPace)
+  local inPace = #recent / 2
+  if inPace >= perPace then
+    wait = tonumber(recent[2]) + pace - stamp
+  else
+    free = math.min(free, perPace - inPace)
+  end
+end
+if wait > 0 then
+  wait = math.ceil(wait / 1000)
   if wait < 1 then wait = 1 end
   return {0, wait}
 end
 local n = math.min(free, wanted)
 local args = {}
+local stamp = now + tonumber(ARGV[6])
 for i = 1, n do
-  args[#args + 1] = now
+  args[#args + 1] = stamp
   args[#args + 1] = ARGV[4] .. ':' .. i
 end
 redis.call('ZADD', KEYS[1], unpack(args))
-redis.call('PEXPIRE', KEYS[1], math.ceil(window / 1000) * 2)
+redis.call('PEXPIRE', KEYS[1], math.ceil((window + tonumber(ARGV[6])) / 1000) * 2)
 return {n, 0}
 `;
 

@@ -79,7 +79,7 @@ export async function startWorker(config: Config, log: Logger, options: StartWor
       log.info('a new API token is configured: resuming the queue that a rejected token had paused');
     }
 
-    const limiter = new GlobalRateLimiter(store.scripts, gkeys, { rate: config.rateLimit });
+    const limiter = new GlobalRateLimiter(store.scripts, gkeys, { rate: config.rateLimit, slackMs: config.rateSlackMs });
     const client = createS1Client({ baseUrl: config.apiUrl, token, timeoutMs: config.timeoutMs, connections: Math.min(config.concurrency, 256) });
     cleanups.push(() => client.close());
     const force = new AbortController();

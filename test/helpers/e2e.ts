@@ -84,3 +84,17 @@ export function logLines(stdout: string): Array<Record<string, unknown>> {
     .filter((l) => l.startsWith('{'))
     .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
+
+/** Imports `csv` as `batchId`, runs `workers` worker processes until the batch is done, stops them with SIGTERM. */
+export async function importAndWork(e: E2E, csv: string, batchId: string, workers: number, env: Record<string, string | undefined> = {}, timeoutMs = 60_000) {
+  const { collect, spawnCli } = await import('./cli.js');
+  const { once } = await import('node:events');
+  const imp = await e.cli(['import', e.file(`${batchId}.csv`, csv), '--batch', batchId], env);
+  expect(imp.code, imp.stderr).toBe(0);
+  const procs = Array.from({ length: workers }, () => spawnCli(['worker'], e.env(env)));
+  const outputs = procs.map((p) => collect(p));
+  const batch = await e.waitDone(batchId, timeoutMs);
+  for (const p of procs) p.kill('SIGTERM');
+  const codes = await Promise.all(procs.map(async (p) => (p.exitCode ?? (await once(p, 'exit'))[0]) as number | null));
+  return { batch, codes, logs: outputs.flatMap((o) => logLines(o.stdout())), stderr: outputs.map((o) => o.stderr()).join('') };
+}

@@ -1,0 +1,79 @@
+import { open, type FileHandle } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { classifyRow } from './classify-row.js';
+import { csvFileError } from './csv-file-error.js';
+import { DuplicateIndex } from './duplicate-index.js';
+import { fileReadError } from './io-error.js';
+import { readHead } from './read-head.js';
+import { readRecords } from './read-records.js';
+import { resolveHeader, type AssignmentColumns } from './resolve-header.js';
+import { sniffDelimiter } from './sniff-delimiter.js';
+import type { ReadAssignmentsOptions, RowResult } from './types.js';
+
+/**
+ * Streams an assignments file and yields one RowResult per data row, in file order: `valid`, `invalid` (with a
+ * reason and a message) or `duplicate` of an earlier valid row. Memory stays flat apart from one short key per
+ * distinct valid pair.
+ *
+ * Throws AppError 'io' when the file cannot be read, 'csv-header' when the header row is missing or lacks a
+ * column, and 'csv-structure' when the file cannot be parsed to its end; rows already yielded must then be
+ * discarded by the caller, as an import of half a file is never wanted.
+ */
+export async function* readAssignments(
+  path: string,
+  options: ReadAssignmentsOptions = {},
+): AsyncGenerator<RowResult> {
+  const loose = options.looseIds ?? false;
+  const fileLabel = basename(path);
+  let handle: FileHandle;
+  try {
+    handle = await open(path, 'r');
+  } catch (err) {
+    throw fileReadError(path, err);
+  }
+  try {
+    let head: Buffer;
+    try {
+      head = await readHead(handle);
+    } catch (err) {
+      throw fileReadError(path, err);
+    }
+    const records = readRecords(handle, { path, fileLabel, delimiter: sniffDelimiter(head) });
+    const duplicates = new DuplicateIndex(loose);
+    let columns: AssignmentColumns | undefined;
+    for await (const record of records) {
+      if (columns === undefined) {
+        columns = resolveHeader(record, fileLabel);
+        continue;
+      }
+      const row = classifyRow(record, columns, loose);
+      const firstLine =
+        row.kind === 'valid' ? duplicates.firstLineOf(row.accountUserId, row.groupId, row.line) : undefined;
+      if (firstLine === undefined) {
+        yield row;
+      } else {
+        yield {
+          kind: 'duplicate',
+          line: row.line,
+          accountUserId: row.accountUserId,
+          groupId: row.groupId,
+          firstLine,
+          reason: `duplicate-of-line-${firstLine}`,
+          message: `the same account user and group as line ${firstLine}`,
+        };
+      }
+    }
+    if (columns === undefined) {
+      throw csvFileError(
+        'csv-header',
+        fileLabel,
+        undefined,
+        'the file is empty; it needs a header row with an account user column (e.g. accountUserId) ' +
+          'and a group column (e.g. groupId); headers found: none',
+      );
+    }
+  } finally {
+    // Usually closed already by the read stream; closing twice is harmless.
+    await handle.close();
+  }
+}

@@ -1,0 +1,41 @@
+/** Options for {@link readAssignments}. */
+export interface ReadAssignmentsOptions {
+  /**
+   * Accept any id of at most 64 chars without `/ ? # % \`, whitespace or control chars, and not `.` or `..`,
+   * instead of only the documented shapes `AUSR-dddd-dddd-dddd` and `UGR-dddd-dddd`.
+   * @defaultValue false
+   */
+  looseIds?: boolean;
+}
+
+/** Why a data row cannot be sent to the API. */
+export type InvalidReason =
+  | 'missing-account-user'
+  | 'missing-group'
+  | 'bad-account-user-id'
+  | 'bad-group-id'
+  | 'field-count';
+
+/**
+ * The verdict on one data row. `line` is the 1-based physical line where the row's record starts (header is line 1
+ * unless blank lines precede it; blank lines and line breaks inside quoted fields count).
+ */
+export type RowResult =
+  | { kind: 'valid'; line: number; accountUserId: string; groupId: string }
+  | {
+      kind: 'invalid';
+      line: number;
+      accountUserId: string;
+      groupId: string;
+      reason: InvalidReason;
+      message: string;
+    }
+  | {
+      kind: 'duplicate';
+      line: number;
+      accountUserId: string;
+      groupId: string;
+      firstLine: number;
+      reason: string;
+      message: string;
+    };

@@ -1,0 +1,45 @@
+import type { OutgoingHttpHeaders } from 'node:http';
+import { problemAnswer, type Answer } from './api-answer.js';
+import type { SimState } from './sim-state.js';
+
+/** The limiter's verdict as HTTP: a 429 to send, or headers to add to the accepted answer. */
+export interface RateGateResult {
+  rejected?: Answer;
+  headers?: OutgoingHttpHeaders;
+}
+
+const PASS: RateGateResult = {};
+
+/**
+ * Applies the sliding-window limit to one API request arriving at `now`. With `rate` 0 it is a no-op.
+ * Retry-After rounds up to whole seconds (min 1) so a client that honours it exactly is never early.
+ */
+export function rateGate(state: SimState, now: number): RateGateResult {
+  const { rate, rateLimitHeaders, retryAfter } = state.options;
+  if (rate === 0) return PASS;
+  const decision = state.limiter.tryAcquire(now, rate);
+  let headers: OutgoingHttpHeaders | undefined;
+  if (rateLimitHeaders) {
+    const resetSeconds = Math.ceil(decision.resetMs / 1000);
+    headers = {
+      'ratelimit-limit': rate,
+      'ratelimit-remaining': decision.remaining,
+      'ratelimit-reset': resetSeconds,
+      'x-ratelimit-limit': rate,
+      'x-ratelimit-remaining': decision.remaining,
+      // X-RateLimit-Reset is conventionally an epoch time in seconds (GitHub, Twitter), unlike RateLimit-Reset.
+      'x-ratelimit-reset': Math.ceil((Date.now() + decision.resetMs) / 1000),
+    };
+  }
+  if (decision.accepted) return headers ? { headers } : PASS;
+  headers ??= {};
+  if (retryAfter === 'seconds') {
+    headers['retry-after'] = String(Math.max(1, Math.ceil(decision.resetMs / 1000)));
+  } else if (retryAfter === 'date') {
+    // HTTP-dates have whole seconds: round the instant up so the date is never before the slot frees.
+    headers['retry-after'] = new Date(Math.ceil((Date.now() + decision.resetMs) / 1000) * 1000).toUTCString();
+  }
+  return {
+    rejected: problemAnswer(429, `Rate limit of ${rate} requests per second exceeded.`, headers),
+  };
+}

@@ -1,0 +1,80 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { csvRows, importAndWork, startE2E, type E2E } from '../helpers/e2e.js';
+
+let e: E2E;
+afterEach(() => e.close());
+
+const U = (n: number) => `AUSR-1000-0000-${String(n).padStart(4, '0')}`;
+
+/** Arrivals (ms, simulator clock) of POSTs, and the first arrival for one account user. */
+function timeline(e: E2E, user: string) {
+  const posts = e.sim.stats().recentPosts;
+  const t429 = posts.find((p) => p.accountUserId === user)!.at;
+  return { t429, after: posts.filter((p) => p.at > t429).map((p) => p.at - t429) };
+}
+
+describe('the global rate limit, counted at the server', () => {
+  beforeEach(async () => {
+    e = await startE2E('rate', { rate: 20 });
+  });
+
+  it('two worker processes together never exceed S1_RATE_LIMIT in any sliding second, and meet no 429', async () => {
+    const { batch, codes } = await importAndWork(e, csvRows(90), 'rl-two', 2, { S1_RATE_LIMIT: '20', S1_CONCURRENCY: '16'});
+    expect(codes).toEqual([0, 0]);
+    expect(batch).toMatchObject({ rows: 90, assigned: 90, pending: 0 });
+    const s = e.sim.stats();
+    expect(s.posts).toBe(90);
+    expect(s.maxInAnySecond).toBeLessThanOrEqual(20);
+    expect(s.byStatus['429']).toBeUndefined();
+    // And the limit was actually the bottleneck: 90 requests at 20/s cannot take less than four windows.
+    expect(s.lastAt! - s.firstAt!).toBeGreaterThan(4 * 1000);
+  });
+});
+
+describe('429 answers pause the whole queue without using an attempt', () => {
+  beforeEach(async () => {
+    e = await startE2E('r429');
+  });
+
+  it('Retry-After in seconds: no worker sends anything until it has passed', async () => {
+    e.sim.addFault({ accountUserId: U(3), kind: 'status', status: 429, retryAfter: '2', times: 1 });
+    const { batch, logs } = await importAndWork(e, csvRows(40), 'ra-seconds', 2, { S1_RATE_LIMIT: '20' });
+    expect(batch).toMatchObject({ assigned: 40, failed: 0, httpStatusCounts: { '429': 1, '200': 40 } });
+    const { after } = timeline(e, U(3));
+    // Requests already on the wire when the 429 came back may land just after it; nothing new for 2 s.
+    const late = after.filter((d) => d > 200);
+    expect(Math.min(...late)).toBeGreaterThanOrEqual(2000 - 50);
+    expect(logs.find((l) => l.msg === 'row outcome' && l.accountUserId === U(3))).toMatchObject({ outcome: 'assigned', attempts: 1 });
+  });
+
+  it('Retry-After as an HTTP date: the pause lasts until that date', async () => {
+    // Far enough ahead that the import and worker start-up cannot eat the whole pause.
+    const at = new Date(Math.ceil((Date.now() + 5000) / 1000) * 1000);
+    e.sim.addFault({ accountUserId: U(3), kind: 'status', status: 429, retryAfter: at.toUTCString(), times: 1 });
+    const { batch } = await importAndWork(e, csvRows(30), 'ra-date', 1, { S1_RATE_LIMIT: '20' });
+    expect(batch).toMatchObject({ assigned: 30, httpStatusCounts: { '429': 1 } });
+    const { t429, after } = timeline(e, U(3));
+    // The simulator's clock is performance.timeOrigin + performance.now(), i.e. wall-clock ms.
+    expect(at.getTime() - t429, 'the 429 came early enough for the pause to mean something').toBeGreaterThan(1000);
+    const firstLate = Math.min(...after.filter((d) => d > 200)) + t429;
+    expect(firstLate).toBeGreaterThanOrEqual(at.getTime() - 50);
+  });
+
+  it('a junk Retry-After falls back to backoff instead of hammering', async () => {
+    e.sim.addFault({ accountUserId: U(2), kind: 'status', status: 429, retryAfter: 'soon', times: 1 });
+    const { batch } = await importAndWork(e, csvRows(10), 'ra-junk', 1, { S1_RATE_LIMIT: '50', S1_BACKOFF_MS: '1000' });
+    expect(batch).toMatchObject({ assigned: 10 });
+    const { after } = timeline(e, U(2));
+    expect(Math.min(...after.filter((d) => d > 200))).toBeGreaterThanOrEqual(1000 - 50);
+  });
+
+  it('a row rate-limited without end still finishes, as failed rate-limited, and the others are assigned', async () => {
+    e.sim.addFault({ accountUserId: U(4), kind: 'status', status: 429, retryAfter: '0' });
+    const { batch } = await importAndWork(e, csvRows(10), 'ra-forever', 1, { S1_RATE_LIMIT: '50', S1_MAX_RATE_LIMITED: '3' });
+    expect(batch).toMatchObject({ rows: 10, assigned: 9, failed: 1, pending: 0 });
+    const failures = [];
+    for await (const f of e.store.failures('ra-forever')) failures.push(f);
+    expect(failures).toMatchObject([{ accountUserId: U(4), reason: 'rate-limited', httpStatus: 429 }]);
+    expect(e.sim.stats().perPair[`${U(4)}|UGR-1234-5678`]).toBe(4);
+  });
+});
