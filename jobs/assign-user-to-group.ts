@@ -96,6 +96,8 @@ export function createAssignProcessor(ctx: AssignContext) {
       answer = await ctx.client.assignToGroup(accountUserId, groupId, { signal: ctx.forceSignal, idempotencyKey: jobId });
     } catch (err) {
       if (!(err instanceof S1TransportError)) throw err;
+      // Aborted by a forced shutdown: not the row's fault, so no attempt is used.
+      if (err.code === 'aborted') throw putBack();
       void ctx.store.countRequest(batchId, err.code).catch(() => undefined);
       if (TRANSPORT_CLASS[err.code] === 'permanent' || attempt >= maxAttempts) {
         await finish('failed', err.code, undefined, err.message);

@@ -9,8 +9,10 @@ export function waitForShutdown(log: Logger, graceSeconds: number, close: (force
   let resolveDone!: (code: number) => void;
   const done = new Promise<number>((r) => (resolveDone = r));
   let timer: NodeJS.Timeout | undefined;
+  let forced = false;
 
   const force = (why: string) => {
+    forced = true;
     log.warn(`${why}: forcing shutdown, aborting in-flight requests`);
     void close(true).finally(() => resolveDone(130));
   };
@@ -23,7 +25,8 @@ export function waitForShutdown(log: Logger, graceSeconds: number, close: (force
       void close(false).then(
         () => {
           clearTimeout(timer);
-          resolveDone(0);
+          // A forced close also ends the graceful one; the exit code must still say it was forced.
+          if (!forced) resolveDone(0);
         },
         (err: unknown) => {
           log.error({ err }, 'error while shutting down');

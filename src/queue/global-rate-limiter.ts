@@ -109,7 +109,7 @@ export class GlobalRateLimiter {
           // Slots are stamped in Redis while we wait for the answer. If the answer (or our event loop) took longer
           // than the slack, these requests would reach the server later than stamped and could crowd a window:
           // drop the slots unused (they only make the real rate lower) and ask again.
-          if (granted > 0 && performance.now() - asked > this.slackMs) {
+          if (granted > 0 && this.slackMs > 0 && performance.now() - asked > this.slackMs) {
             this.staleRounds++;
             continue;
           }

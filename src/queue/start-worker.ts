@@ -98,7 +98,6 @@ export async function startWorker(config: Config, log: Logger, options: StartWor
       );
     };
 
-    let worker!: Worker<AssignPayload>;
     const processor = createAssignProcessor({
       client,
       limiter,
@@ -119,7 +118,7 @@ export async function startWorker(config: Config, log: Logger, options: StartWor
       },
     });
 
-    worker = new Worker<AssignPayload>(
+    const worker: Worker<AssignPayload> = new Worker<AssignPayload>(
       ASSIGN_QUEUE,
       async (job: Job<AssignPayload>) => {
         if (job.name !== ASSIGN_JOB) throw new Error(`unknown job kind ${job.name}`);

@@ -5,7 +5,8 @@ import { Redis } from 'ioredis';
 import { expect } from 'vitest';
 import { startSimulator, type SimOptions, type Simulator } from '../../src/sim/index.js';
 import { BatchStore, type BatchStatus } from '../../src/queue/batch-store.js';
-import { killAllChildren, runCli, waitFor, type CliResult } from './cli.js';
+import { once } from 'node:events';
+import { collect, killAllChildren, runCli, spawnCli, waitFor, type CliResult } from './cli.js';
 import { childEnv, redisUrl, tempDir, uniquePrefix } from './test-env.js';
 
 /** Everything an end-to-end test needs: a simulator over real HTTP, a key prefix, a temp dir and child env. */
@@ -87,8 +88,6 @@ export function logLines(stdout: string): Array<Record<string, unknown>> {
 
 /** Imports `csv` as `batchId`, runs `workers` worker processes until the batch is done, stops them with SIGTERM. */
 export async function importAndWork(e: E2E, csv: string, batchId: string, workers: number, env: Record<string, string | undefined> = {}, timeoutMs = 60_000) {
-  const { collect, spawnCli } = await import('./cli.js');
-  const { once } = await import('node:events');
   const imp = await e.cli(['import', e.file(`${batchId}.csv`, csv), '--batch', batchId], env);
   expect(imp.code, imp.stderr).toBe(0);
   const procs = Array.from({ length: workers }, () => spawnCli(['worker'], e.env(env)));
