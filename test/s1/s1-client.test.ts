@@ -1,0 +1,60 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createS1Client, S1TransportError, type S1Client } from '../../src/s1/index.js';
+import { startSimulator, type Simulator } from '../../src/sim/index.js';
+
+let sim: Simulator;
+let client: S1Client;
+const TOKEN = 'client-test-token';
+
+beforeAll(async () => {
+  sim = await startSimulator({ token: TOKEN });
+  client = createS1Client({ baseUrl: sim.url, token: TOKEN, timeoutMs: 300 });
+});
+afterAll(async () => {
+  await client.close();
+  await client.close();
+  await sim.close();
+});
+
+describe('the S1 client over real HTTP', () => {
+  it('sends the bearer token, the body and the idempotency key, and parses the answer', async () => {
+    const a = await client.assignToGroup('AUSR-1000-0000-0001', 'UGR-1234-5678', { idempotencyKey: 'k-1' });
+    expect(a.status).toBe(200);
+    expect((a.body as { groups: Array<{ id: string }> }).groups.map((g) => g.id)).toContain('UGR-1234-5678');
+    expect(sim.stats().idempotencyKeys).toBe(1);
+  });
+
+  it('never retries on its own: one 503 is one request', async () => {
+    sim.reset();
+    sim.addFault({ kind: 'status', status: 503, times: 1 });
+    const a = await client.assignToGroup('AUSR-1000-0000-0002', 'UGR-1234-5678');
+    expect(a.status).toBe(503);
+    expect(sim.stats().posts).toBe(1);
+  });
+
+  it('turns a hang into a timeout and a dropped connection into a network error, each after one request', async () => {
+    sim.reset();
+    sim.addFault({ kind: 'hang', times: 1 });
+    await expect(client.assignToGroup('AUSR-1000-0000-0003', 'UGR-1234-5678')).rejects.toMatchObject({ code: 'timeout' });
+    sim.addFault({ kind: 'reset', times: 1 });
+    await expect(client.assignToGroup('AUSR-1000-0000-0004', 'UGR-1234-5678')).rejects.toMatchObject({ code: 'network' });
+    expect(sim.stats().posts).toBe(2);
+  });
+
+  it('refuses unsafe ids before anything is sent', async () => {
+    sim.reset();
+    const err = await client.assignToGroup('../admin', 'UGR-1234-5678').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(S1TransportError);
+    expect((err as S1TransportError).code).toBe('invalid-id');
+    expect(sim.stats().requests).toBe(0);
+  });
+
+  it('keeps the token out of every error it raises', async () => {
+    const bad = createS1Client({ baseUrl: 'http://127.0.0.1:1', token: 'do-not-leak-me', timeoutMs: 500 });
+    const err = (await bad.assignToGroup('AUSR-1000-0000-0005', 'UGR-1234-5678').catch((e: unknown) => e)) as Error;
+    await bad.close();
+    expect(err).toBeInstanceOf(S1TransportError);
+    expect(JSON.stringify(err, Object.getOwnPropertyNames(err))).not.toContain('do-not-leak-me');
+    expect(String(err.stack)).not.toContain('do-not-leak-me');
+  });
+});
