@@ -2,6 +2,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { once } from 'node:events';
+import { spawnCli } from '../helpers/cli.js';
 import { csvRows, logLines, startE2E, type E2E } from '../helpers/e2e.js';
 
 let e: E2E;
@@ -95,6 +97,18 @@ describe('bulk-assign run (as a subprocess)', () => {
     expect(b).toMatchObject({ rows: 200, failed: 0, done: false });
     expect(b!.pending).toBe(200);
     expect(res.stdout + res.stderr).not.toContain('wrong-token');
+
+    // The same token again: refused before a single request. A new token: the queue resumes and the rows finish.
+    const posts = e.sim.stats().posts;
+    const same = await e.cli(['worker'], { S1_API_TOKEN: 'wrong-token' });
+    expect(same.code).toBe(1);
+    expect(same.stderr).toMatch(/rejected this API token.*S1_API_TOKEN/);
+    expect(e.sim.stats().posts).toBe(posts);
+    const good = spawnCli(['worker'], e.env());
+    const done = await e.waitDone('badtoken');
+    good.kill('SIGTERM');
+    await once(good, 'exit');
+    expect(done).toMatchObject({ rows: 200, assigned: 200, pending: 0 });
   });
 
   it('exits 1 with one line naming the fix when Redis is unreachable', async () => {
