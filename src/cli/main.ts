@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { isAppError } from '../errors.js';
 import { importCommand } from './commands/import-command.js';
 import { reportCommand } from './commands/report-command.js';
+import { retryCommand } from './commands/retry-command.js';
 import { runCommand } from './commands/run-command.js';
 import { simCommand } from './commands/sim-command.js';
 import { statusCommand } from './commands/status-command.js';
@@ -49,6 +50,7 @@ program
   .command('status [batch]')
   .description("a batch's counts, or the recent batches")
   .option('--json', 'print JSON')
+  .option('--watch', 'show live progress until the batch finishes')
   .action((batch: string | undefined, o: Parameters<typeof statusCommand>[1]) => run(() => statusCommand(batch, o)));
 
 program
@@ -67,6 +69,14 @@ program
   .option('--sim', 'start the built-in S1 simulator on a free port and use it')
   .option('--loose-ids', 'accept any safe id, not only the documented AUSR-/UGR- shapes')
   .action((file: string, o: Parameters<typeof runCommand>[1]) => run(() => runCommand(file, o)));
+
+program
+  .command('retry <batch>')
+  .description("put a batch's failed rows back to work (default: transient failures only)")
+  .option('--reason <reason...>', 'retry rows failed with exactly these reasons (e.g. http-404 timeout)')
+  .option('--all', 'retry every failed row, 4xx included')
+  .option('--json', 'print JSON')
+  .action((batch: string, o: Parameters<typeof retryCommand>[1]) => run(() => retryCommand(batch, o)));
 
 program
   .command('sim')

@@ -8,7 +8,8 @@ import { loadScripts, type Scripts } from './scripts.js';
 export interface BatchStatus {
   batchId: string;
   source: string;
-  state: 'importing' | 'running' | 'finished';
+  /** `paused`: S1 rejected the token and every worker stopped; the rows wait for a worker with a valid token. */
+  state: 'importing' | 'running' | 'finished' | 'paused';
   rows: number;
   assigned: number;
   alreadyMember: number;
@@ -23,6 +24,8 @@ export interface BatchStatus {
   httpStatusCounts: Record<string, number>;
   deprecation: string | null;
   looseIds: boolean;
+  /** Extra fields stored at creation (ImportOptions.meta), e.g. `schedule`. */
+  meta: Record<string, string>;
 }
 
 export interface RecordResult {
@@ -57,9 +60,9 @@ export class BatchStore {
   }
 
   /** 'created' for a new batch, 'resumed' for the same file again; throws AppError('batch-conflict') for another file. */
-  async createBatch(batchId: string, fingerprint: string, source: string, rows: number, looseIds: boolean): Promise<'created' | 'resumed'> {
+  async createBatch(batchId: string, fingerprint: string, source: string, rows: number, looseIds: boolean, meta: Record<string, string> = {}): Promise<'created' | 'resumed'> {
     const k = this.keys(batchId);
-    const res = await this.scripts.createBatch([k.batch, this.global.batches], [batchId, fingerprint, source, rows, Date.now(), looseIds ? 1 : 0]);
+    const res = await this.scripts.createBatch([k.batch, this.global.batches], [batchId, fingerprint, source, rows, Date.now(), looseIds ? 1 : 0, ...Object.entries(meta).flat()]);
     if (res.startsWith('conflict:')) {
       throw new AppError('batch-conflict', `batch ${batchId} already holds another file (${res.slice(9) || 'unknown source'}): choose another --batch id`);
     }
@@ -130,9 +133,11 @@ export class BatchStore {
   }
 
   async getBatch(batchId: string): Promise<BatchStatus | undefined> {
-    const h = await this.redis.hgetall(this.keys(batchId).batch);
+    const [h, paused] = await Promise.all([this.redis.hgetall(this.keys(batchId).batch), this.redis.exists(this.global.authFailed)]);
     if (!h.batchId) return undefined;
-    return toStatus(h);
+    const b = toStatus(h);
+    if (paused && !b.done) b.state = 'paused';
+    return b;
   }
 
   /** Recent batches, newest first; expired ones are dropped from the index as they are met. */
@@ -168,6 +173,20 @@ export class BatchStore {
     }
   }
 
+  /** Rows whose retry was interrupted (outcome byte 'r'), with their last failure detail. */
+  async *retryingRows(batchId: string, pageBytes = 65_536): AsyncGenerator<FailureDetail> {
+    const k = this.keys(batchId);
+    const length = await this.redis.strlen(k.outcomes);
+    for (let from = 0; from < length; from += pageBytes) {
+      const page = await this.redis.getrange(k.outcomes, from, from + pageBytes - 1);
+      const lines: string[] = [];
+      for (let i = page.indexOf('r'); i !== -1; i = page.indexOf('r', i + 1)) lines.push(String(from + i));
+      if (lines.length === 0) continue;
+      const details = await this.redis.hmget(k.failures, ...lines);
+      for (const d of details) if (d) yield JSON.parse(d) as FailureDetail;
+    }
+  }
+
   /** Lines whose outcome is failed with one of the given reasons (all failed when reasons is undefined). */
   async *failedLines(batchId: string, accept: (reason: string) => boolean): AsyncGenerator<FailureDetail> {
     for await (const d of this.failures(batchId)) if (d.outcome === 'failed' && accept(d.reason)) yield d;
@@ -182,7 +201,11 @@ export function toStatus(h: Record<string, string>): BatchStatus {
   const invalid = num(h.invalid);
   const duplicate = num(h.duplicate);
   const httpStatusCounts: Record<string, number> = {};
-  for (const [k, v] of Object.entries(h)) if (k.startsWith('h:')) httpStatusCounts[k.slice(2)] = Number(v);
+  const meta: Record<string, string> = {};
+  for (const [k, v] of Object.entries(h)) {
+    if (k.startsWith('h:')) httpStatusCounts[k.slice(2)] = Number(v);
+    else if (k.startsWith('meta:')) meta[k.slice(5)] = v;
+  }
   const done = Boolean(h.finishedAt);
   return {
     batchId: h.batchId ?? '',
@@ -202,6 +225,7 @@ export function toStatus(h: Record<string, string>): BatchStatus {
     httpStatusCounts,
     deprecation: h.deprecation ?? null,
     looseIds: h.looseIds === '1',
+    meta,
   };
 }
 

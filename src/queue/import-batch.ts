@@ -18,6 +18,14 @@ export interface ImportOptions {
   chunkSize?: number;
   /** addBulk calls in flight at once. @defaultValue 4 */
   parallelChunks?: number;
+  /**
+   * Decides, for a valid row, that it needs no call: it is recorded as `already-member` with the returned reason
+   * (`in-place` when the server's list shows it, `unchanged` when a changes-mode sync assigned it before).
+   * @defaultValue every valid row is sent
+   */
+  inPlace?: (accountUserId: string, groupId: string) => string | undefined;
+  /** Extra fields stored on a new batch record (e.g. the schedule that made it). @defaultValue none */
+  meta?: Record<string, string>;
 }
 
 export interface ValidationCounts {
@@ -28,6 +36,8 @@ export interface ValidationCounts {
 }
 
 export interface ImportResult extends ValidationCounts {
+  /** Valid rows recorded as already-member without a call (see ImportOptions.inPlace). */
+  alreadyMember: number;
   batchId: string;
   source: string;
   /** 'resumed' when the same file had been imported into this batch before (only missing rows were added). */
@@ -58,7 +68,7 @@ export async function importBatch(path: string, store: BatchStore, queue: Queue,
   const source = resolve(path);
   const [fingerprint, counts] = await Promise.all([fileFingerprint(path), validateFile(path, looseIds)]);
   const { batchId } = options;
-  const status = await store.createBatch(batchId, `${fingerprint}${looseIds ? ':loose' : ''}`, source, counts.rows, looseIds);
+  const status = await store.createBatch(batchId, `${fingerprint}${looseIds ? ':loose' : ''}`, source, counts.rows, looseIds, options.meta);
   const blog = log.child({ batchId });
   blog.info({ source: basename(source), status, ...counts }, 'import started');
 
@@ -66,13 +76,23 @@ export async function importBatch(path: string, store: BatchStore, queue: Queue,
   const limit = pLimit(options.parallelChunks ?? 4);
   const inflight = new Set<Promise<void>>();
   let enqueued = 0;
+  let alreadyMember = 0;
 
   const handleChunk = async (chunk: RowResult[]): Promise<void> => {
     const rejected: FailureDetail[] = [];
     const valid: Extract<RowResult, { kind: 'valid' }>[] = [];
     for (const r of chunk) {
-      if (r.kind === 'valid') valid.push(r);
-      else rejected.push({ line: r.line, accountUserId: r.accountUserId, groupId: r.groupId, outcome: r.kind, reason: r.reason, message: r.message });
+      if (r.kind !== 'valid') {
+        rejected.push({ line: r.line, accountUserId: r.accountUserId, groupId: r.groupId, outcome: r.kind, reason: r.reason, message: r.message });
+        continue;
+      }
+      const inPlace = options.inPlace?.(r.accountUserId, r.groupId);
+      if (inPlace === undefined) {
+        valid.push(r);
+      } else {
+        alreadyMember++;
+        rejected.push({ line: r.line, accountUserId: r.accountUserId, groupId: r.groupId, outcome: 'already-member', reason: inPlace });
+      }
     }
     if (rejected.length > 0) {
       const results = await store.recordOutcomes(batchId, rejected);
@@ -120,5 +140,5 @@ export async function importBatch(path: string, store: BatchStore, queue: Queue,
 
   const done = await store.finishImport(batchId);
   blog.info({ enqueued, done }, 'import finished');
-  return { batchId, source, status, ...counts, enqueued, done };
+  return { batchId, source, status, ...counts, alreadyMember, enqueued, done };
 }

@@ -30,6 +30,11 @@ local line = tonumber(ARGV[1])
 local code, outcome, reason, detail, mode = ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
 local names = { a = 'assigned', m = 'already-member', f = 'failed', i = 'invalid', d = 'duplicate' }
 local old = redis.call('GETRANGE', KEYS[2], line, line)
+if old == 'r' then
+  -- Being retried: it already left the failed count; only its old failure detail goes.
+  redis.call('HDEL', KEYS[3], ARGV[1])
+  old = ''
+end
 if old ~= '' and old ~= '\\0' then
   if mode == 'if-absent' then return {0, 0} end
   if (old == 'a' or old == 'm') and code ~= 'a' and code ~= 'm' then return {0, 0} end
@@ -55,8 +60,10 @@ return {1, checkDone(KEYS[1], ARGV[7])}
 `;
 
 /**
- * Puts failed rows back to pending (for `retry`): clears their outcome byte and moves the counters back.
- * KEYS: batch, outcomes, failures, failIdx, reasons. ARGV: lines... Returns the number reset.
+ * Puts failed rows back to work (for `retry`): their outcome byte becomes 'r' (retrying, counted as pending) and the
+ * counters move back. The failure detail stays until the new outcome replaces it, so a retry interrupted between
+ * this and the enqueue can be found again (by its 'r' byte) and finished by running `retry` again.
+ * KEYS: batch, outcomes, failures, failIdx, reasons. ARGV: lines... Returns the number moved.
  */
 export const RESET_OUTCOMES = `
 local n = 0
@@ -67,10 +74,9 @@ for i = 1, #ARGV do
     local d = redis.call('HGET', KEYS[3], ARGV[i])
     local reason = ''
     if d then reason = cjson.decode(d).reason or '' end
-    redis.call('SETRANGE', KEYS[2], line, '\\0')
+    redis.call('SETRANGE', KEYS[2], line, 'r')
     redis.call('HINCRBY', KEYS[1], 'failed', -1)
     redis.call('HINCRBY', KEYS[5], 'failed|' .. reason, -1)
-    redis.call('HDEL', KEYS[3], ARGV[i])
     redis.call('ZREM', KEYS[4], ARGV[i])
     n = n + 1
   end
@@ -86,7 +92,7 @@ return checkDone(KEYS[1], ARGV[1])
 
 /**
  * Creates a batch record or recognises a re-import of the same file. Refuses a different file under the same id.
- * KEYS: batch, batches. ARGV: batchId, fingerprint, source, rows, nowMs, looseIds.
+ * KEYS: batch, batches. ARGV: batchId, fingerprint, source, rows, nowMs, looseIds, then extra field/value pairs.
  * Returns 'created', 'resumed', or 'conflict:<source>'.
  */
 export const CREATE_BATCH = `
@@ -98,6 +104,7 @@ end
 redis.call('HSET', KEYS[1], 'batchId', ARGV[1], 'fingerprint', ARGV[2], 'source', ARGV[3], 'rows', ARGV[4],
   'state', 'importing', 'createdAt', ARGV[5], 'looseIds', ARGV[6],
   'assigned', 0, 'already-member', 0, 'failed', 0, 'invalid', 0, 'duplicate', 0, 'requests', 0)
+for i = 7, #ARGV, 2 do redis.call('HSET', KEYS[1], 'meta:' .. ARGV[i], ARGV[i + 1]) end
 redis.call('ZADD', KEYS[2], ARGV[5], ARGV[1])
 return 'created'
 `;

@@ -1,10 +1,35 @@
 import { loadConfig } from '../../config/index.js';
 import { AppError } from '../../errors.js';
 import { openProducer, type BatchStatus } from '../../queue/index.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { BatchStore } from '../../queue/batch-store.js';
 import { json, out } from '../output.js';
+import { createProgress } from '../progress.js';
+
+/** Live progress until the batch finishes or the user presses Ctrl-C; returns the last status seen. */
+async function watch(store: BatchStore, first: BatchStatus): Promise<BatchStatus> {
+  let stop = false;
+  const onSignal = () => (stop = true);
+  process.once('SIGINT', onSignal);
+  const progress = createProgress(first.rows);
+  let b = first;
+  try {
+    for (;;) {
+      progress.update(b);
+      if (b.done || stop) break;
+      await sleep(500);
+      b = (await store.getBatch(b.batchId)) ?? b;
+    }
+  } finally {
+    progress.stop();
+    process.off('SIGINT', onSignal);
+  }
+  return b;
+}
 
 export interface StatusFlags {
   json?: boolean;
+  watch?: boolean;
 }
 
 /** The fields of `status --json` for one batch (a contract for scripts). */
@@ -27,7 +52,8 @@ export async function statusCommand(batchId: string | undefined, flags: StatusFl
   const producer = await openProducer(config);
   try {
     if (batchId !== undefined) {
-      const b = await producer.store.getBatch(batchId);
+      let b = await producer.store.getBatch(batchId);
+      if (b && flags.watch) b = await watch(producer.store, b);
       if (!b) throw new AppError('not-found', `no batch ${batchId} (check the id with \`bulk-assign status\`; batches expire after ${config.batchRetentionDays} days)`);
       if (flags.json) json(statusJson(b));
       else out(`${b.batchId} ${b.state}: ${b.rows} rows, assigned ${b.assigned}, already member ${b.alreadyMember}, failed ${b.failed}, invalid ${b.invalid}, duplicate ${b.duplicate}, pending ${b.pending}`);
