@@ -34,9 +34,9 @@ export function readVmHwm(pid: number): number {
  * Starts `node [nodeArgs] script [args]` directly (no shell, so the pid is node's own) and samples its peak RSS.
  * VmHWM only grows, so the last sample before exit is within one interval of the true peak.
  */
-export function spawnNode(script: string, args: string[], env: NodeJS.ProcessEnv, options: { nodeArgs?: string[]; sampleMs?: number } = {}): NodeChild {
+export function spawnNode(script: string, args: string[], env: NodeJS.ProcessEnv, options: { nodeArgs?: string[]; sampleMs?: number; cwd?: string } = {}): NodeChild {
   const startedAt = performance.now();
-  const proc = spawn(process.execPath, [...(options.nodeArgs ?? []), script, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [...(options.nodeArgs ?? []), script, ...args], { env, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   if (proc.pid === undefined) throw new Error(`could not start ${script}`);
   const pid = proc.pid;
   running.add(proc);
@@ -74,7 +74,7 @@ export function spawnNode(script: string, args: string[], env: NodeJS.ProcessEnv
 }
 
 /** Runs a child to completion; throws with its stderr when it exits non-zero. */
-export async function runNode(script: string, args: string[], env: NodeJS.ProcessEnv, options: { nodeArgs?: string[]; timeoutMs?: number } = {}) {
+export async function runNode(script: string, args: string[], env: NodeJS.ProcessEnv, options: { nodeArgs?: string[]; timeoutMs?: number; cwd?: string } = {}) {
   const child = spawnNode(script, args, env, options);
   const timer = setTimeout(() => child.proc.kill('SIGKILL'), options.timeoutMs ?? 600_000);
   const res = await child.exited;

@@ -19,7 +19,8 @@ export interface ResultRow {
   scenario: string;
   figure: string;
   unit: string;
-  value: Summary;
+  /** null when the scenario could not produce the figure (see `note`). */
+  value: Summary | null;
   baseline: Summary | null;
   /** median / baseline median, or null without a baseline. */
   ratio: number | null;
@@ -29,7 +30,8 @@ export interface ResultRow {
   note?: string;
 }
 
-export function judge(value: Summary, baseline: Summary | null, target: Target | null): { ratio: number | null; pass: boolean | null } {
+export function judge(value: Summary | null, baseline: Summary | null, target: Target | null): { ratio: number | null; pass: boolean | null } {
+  if (!value) return { ratio: null, pass: target ? false : null };
   const ratio = baseline && baseline.median !== 0 ? value.median / baseline.median : null;
   if (!target) return { ratio, pass: null };
   switch (target.kind) {
@@ -45,6 +47,12 @@ export function judge(value: Summary, baseline: Summary | null, target: Target |
 }
 
 /** Builds a judged row. */
-export function row(scenario: string, figure: string, unit: string, value: Summary, baseline: Summary | null, target: Target | null, note?: string): ResultRow {
+export function row(scenario: string, figure: string, unit: string, value: Summary | null, baseline: Summary | null, target: Target | null, note?: string): ResultRow {
   return { scenario, figure, unit, value, baseline, ...judge(value, baseline, target), target, ...(note ? { note } : {}) };
+}
+
+/** A row for a scenario that threw: it fails, and says why. */
+export function errorRow(scenario: string, err: unknown): ResultRow {
+  const message = err instanceof Error ? err.message : String(err);
+  return { scenario, figure: 'scenario error', unit: '', value: null, baseline: null, ratio: null, target: null, pass: false, note: message.slice(0, 500) };
 }

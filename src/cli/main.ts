@@ -37,6 +37,7 @@ program
   .option('--dry-run', 'validate and print counts; enqueue nothing')
   .option('--json', 'print one JSON object')
   .option('--loose-ids', 'accept any safe id, not only the documented AUSR-/UGR- shapes')
+  .option('--skip-existing', 'read current memberships first (GET list call) and send only pairs not yet in place')
   .action((file: string, o: Parameters<typeof importCommand>[1]) => run(() => importCommand(file, o)));
 
 program
@@ -68,6 +69,7 @@ program
   .option('--concurrency <n>', 'jobs in flight in this process')
   .option('--sim', 'start the built-in S1 simulator on a free port and use it')
   .option('--loose-ids', 'accept any safe id, not only the documented AUSR-/UGR- shapes')
+  .option('--skip-existing', 'read current memberships first (GET list call) and send only pairs not yet in place')
   .action((file: string, o: Parameters<typeof runCommand>[1]) => run(() => runCommand(file, o)));
 
 program

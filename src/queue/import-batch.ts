@@ -58,6 +58,31 @@ export async function validateFile(path: string, looseIds: boolean): Promise<Val
   return counts;
 }
 
+export interface Plan extends ValidationCounts {
+  /** Valid rows that would be sent. */
+  toAssign: number;
+  /** Valid rows already in place on the server. */
+  alreadyInPlace: number;
+  /** Valid rows whose account user the server does not list (they would fail with 404). */
+  unknownUsers: number;
+}
+
+/** `--dry-run --skip-existing`: what an import would do, given what the server holds. */
+export async function planFile(path: string, looseIds: boolean, inPlace: (u: string, g: string) => string | undefined, knownUser: (u: string) => boolean): Promise<Plan> {
+  const plan: Plan = { rows: 0, valid: 0, invalid: 0, duplicate: 0, toAssign: 0, alreadyInPlace: 0, unknownUsers: 0 };
+  for await (const row of readAssignments(path, { looseIds })) {
+    plan.rows++;
+    plan[row.kind]++;
+    if (row.kind !== 'valid') continue;
+    if (inPlace(row.accountUserId, row.groupId) !== undefined) plan.alreadyInPlace++;
+    else {
+      plan.toAssign++;
+      if (!knownUser(row.accountUserId)) plan.unknownUsers++;
+    }
+  }
+  return plan;
+}
+
 /**
  * Imports a file as a batch in two passes. Pass 1 validates all of it, so a file that cannot be parsed to the end
  * enqueues nothing. Pass 2 records invalid and duplicate rows and enqueues the valid ones in chunks, skipping rows

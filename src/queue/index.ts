@@ -1,5 +1,7 @@
 export { BatchStore, toStatus, type BatchStatus, type RecordResult } from './batch-store.js';
-export { importBatch, validateFile, type ImportOptions, type ImportResult, type ValidationCounts } from './import-batch.js';
+export { importBatch, planFile, validateFile, type ImportOptions, type ImportResult, type Plan, type ValidationCounts } from './import-batch.js';
+export { inPlaceFromServer, readExistingMemberships, type ExistingMemberships } from './skip-existing.js';
+export { retryBatch, TRANSIENT_REASON, type RetryOptions, type RetryResult } from './retry-batch.js';
 export { makeBatchId, validateBatchId, BATCH_ID_PATTERN } from './batch-id.js';
 export { openProducer, type Producer } from './producer.js';
 export { startWorker, type WorkerHandle, type AuthFailure } from './start-worker.js';

@@ -88,15 +88,20 @@ export async function startWorker(config: Config, log: Logger, options: StartWor
     const authFailed = new Promise<AuthFailure>((r) => (resolveAuth = r));
     let authFailure: AuthFailure | undefined;
 
+    // Reports being written; close() waits for them so a worker stopped right after a batch finished still leaves it.
+    const reportsInFlight = new Set<Promise<void>>();
     const reportDone = (batchId: string) => {
-      void writeReport(store, batchId, join(config.reportDir, batchId)).then(
+      const p: Promise<void> = writeReport(store, batchId, join(config.reportDir, batchId)).then(
         (w) => {
           log.info({ batchId, report: w.jsonPath, failures: w.csvPath, rows: w.report.rows, assigned: w.report.assigned, failed: w.report.failed }, 'batch finished; report written');
           options.onBatchDone?.(batchId);
         },
         (err: unknown) => log.error({ batchId, err }, 'batch finished but the report could not be written'),
       );
+      reportsInFlight.add(p);
+      void p.finally(() => reportsInFlight.delete(p));
     };
+    cleanups.push(() => Promise.all(reportsInFlight));
 
     const processor = createAssignProcessor({
       client,

@@ -1,6 +1,7 @@
 import { loadConfig } from '../../config/index.js';
 import { createLogger } from '../../log/logger.js';
-import { importBatch, makeBatchId, openProducer, validateBatchId, validateFile } from '../../queue/index.js';
+import { importBatch, makeBatchId, openProducer, planFile, validateBatchId, validateFile } from '../../queue/index.js';
+import { inPlaceFromServer, readExistingMemberships } from '../../queue/skip-existing.js';
 import { writeReport } from '../../report/index.js';
 import { join } from 'node:path';
 import { json, out } from '../output.js';
@@ -10,11 +11,19 @@ export interface ImportFlags {
   dryRun?: boolean;
   json?: boolean;
   looseIds?: boolean;
+  skipExisting?: boolean;
 }
 
 export async function importCommand(file: string, flags: ImportFlags): Promise<number> {
   const config = loadConfig();
   const looseIds = flags.looseIds ?? false;
+  if (flags.dryRun && flags.skipExisting) {
+    const existing = await readExistingMemberships(config, createLogger({ level: config.logLevel, fd: 2 }));
+    const plan = await planFile(file, looseIds, existing.inPlace, existing.knownUser);
+    if (flags.json) json({ dryRun: true, ...plan });
+    else out(`dry run: ${plan.rows} rows: ${plan.toAssign} to assign, ${plan.alreadyInPlace} already in place, ${plan.unknownUsers} of those to assign have account users the server does not list; ${plan.invalid} invalid, ${plan.duplicate} duplicate; nothing enqueued`);
+    return 0;
+  }
   if (flags.dryRun) {
     const counts = await validateFile(file, looseIds);
     if (flags.json) json({ dryRun: true, ...counts });
@@ -26,10 +35,11 @@ export async function importCommand(file: string, flags: ImportFlags): Promise<n
   const log = createLogger({ level: config.logLevel, fd: 2 });
   const producer = await openProducer(config);
   try {
-    const res = await importBatch(file, producer.store, producer.queue, log, { batchId, looseIds, maxAttempts: config.maxAttempts });
+    const inPlace = flags.skipExisting ? await inPlaceFromServer(config, log) : undefined;
+    const res = await importBatch(file, producer.store, producer.queue, log, { batchId, looseIds, maxAttempts: config.maxAttempts, inPlace });
     if (res.done) await writeReport(producer.store, batchId, join(config.reportDir, batchId));
     if (flags.json) {
-      json({ batchId: res.batchId, status: res.status, rows: res.rows, valid: res.valid, invalid: res.invalid, duplicate: res.duplicate, enqueued: res.enqueued });
+      json({ batchId: res.batchId, status: res.status, rows: res.rows, valid: res.valid, invalid: res.invalid, duplicate: res.duplicate, alreadyMember: res.alreadyMember, enqueued: res.enqueued });
     } else {
       out(res.batchId);
     }

@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig } from '../../config/index.js';
 import { AppError } from '../../errors.js';
 import { createLogger } from '../../log/logger.js';
-import { importBatch, makeBatchId, openProducer, startWorker, validateBatchId, type BatchStatus } from '../../queue/index.js';
+import { importBatch, inPlaceFromServer, makeBatchId, openProducer, startWorker, validateBatchId, type BatchStatus } from '../../queue/index.js';
 import { formatSummary, writeReport } from '../../report/index.js';
 import { startSimulator, type Simulator } from '../../sim/index.js';
 import { ensureDemoRedis } from '../ensure-redis.js';
@@ -19,6 +19,7 @@ export interface RunFlags {
   concurrency?: string;
   sim?: boolean;
   looseIds?: boolean;
+  skipExisting?: boolean;
 }
 
 /**
@@ -48,8 +49,9 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
 
     const producer = await openProducer(config);
     cleanups.push(() => producer.close());
-    const imported = await importBatch(file, producer.store, producer.queue, log, { batchId, looseIds: flags.looseIds ?? false, maxAttempts: config.maxAttempts });
-    note(`batch ${batchId}: ${imported.rows} rows (${imported.valid} valid, ${imported.invalid} invalid, ${imported.duplicate} duplicate), ${imported.enqueued} enqueued`);
+    const inPlace = flags.skipExisting ? await inPlaceFromServer(config, log) : undefined;
+    const imported = await importBatch(file, producer.store, producer.queue, log, { batchId, looseIds: flags.looseIds ?? false, maxAttempts: config.maxAttempts, inPlace });
+    note(`batch ${batchId}: ${imported.rows} rows (${imported.valid} valid${flags.skipExisting ? `, ${imported.alreadyMember} already in place` : ''}, ${imported.invalid} invalid, ${imported.duplicate} duplicate), ${imported.enqueued} enqueued`);
 
     const worker = await startWorker(config, log);
     cleanups.push(() => worker.close());

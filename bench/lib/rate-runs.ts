@@ -1,0 +1,86 @@
+import { join } from 'node:path';
+import type { SimOptions } from '../../src/sim/index.js';
+import { withSimulator } from './bench-sim.js';
+import { enqueueBare, runBareWorkers } from './bullmq-baseline.js';
+import type { BenchContext } from './context.js';
+import { writeAssignmentsCsv } from './csv-fixture.js';
+import { rateFigures, type RateFigures } from './sim-figures.js';
+import { importWithCli, workUntilDone } from './tool-run.js';
+
+export interface RateRunsOptions {
+  name: string;
+  rows: number;
+  reps: number;
+  workers: number;
+  /** What the tool (S1_RATE_LIMIT) and the baseline's BullMQ limiter are told. */
+  configuredRate: number;
+  /** The simulator's options (its own limit, latency, headers). */
+  sim: Omit<SimOptions, 'token'>;
+  /** Run the bare-BullMQ baseline too. @defaultValue true */
+  baseline?: boolean;
+}
+
+export interface RateRuns {
+  ours: RateFigures[];
+  base: RateFigures[];
+  notes: string[];
+}
+
+/** The tool's per-process concurrency when S1_CONCURRENCY is unset (config.ts); the baseline workers get the same. */
+export function defaultConcurrency(rate: number): number {
+  return Math.min(500, Math.max(4, Math.ceil(rate * 2)));
+}
+
+/**
+ * Repetitions of "our workers" then "bare BullMQ workers" against one simulator, reset before each run; every figure
+ * is counted at the simulator. A run that does not finish within 4x its ideal duration (+30 s) is stopped and its
+ * figures are kept as they stand, with a note.
+ */
+export async function rateRuns(ctx: BenchContext, o: RateRunsOptions): Promise<RateRuns> {
+  const csv = join(ctx.tmp, `${o.name}-${o.rows}.csv`);
+  await writeAssignmentsCsv(csv, o.rows);
+  const timeoutMs = (o.rows / Math.min(o.configuredRate, o.sim.rate || o.configuredRate)) * 4000 + 30_000;
+  return withSimulator(o.sim, async (sim, token) => {
+    const out: RateRuns = { ours: [], base: [], notes: [] };
+    for (let r = 0; r < o.reps; r++) {
+      await ctx.flush();
+      const prefix = ctx.prefix(`${o.name}-tool`);
+      const settings = { prefix, apiUrl: sim.url, token, rateLimit: o.configuredRate };
+      await importWithCli(ctx, csv, `${o.name}-${r}`, settings);
+      sim.reset();
+      const w = await workUntilDone(ctx, { settings, workers: o.workers, batchId: `${o.name}-${r}`, timeoutMs });
+      const f = rateFigures(sim.stats());
+      if (!w.finished) out.notes.push(`tool run ${r + 1} stopped unfinished after ${Math.round(timeoutMs / 1000)} s`);
+      const failed = w.batch?.failed ?? 0;
+      if (failed > 0) out.notes.push(`tool run ${r + 1}: ${failed} rows ended failed (${JSON.stringify(w.batch?.httpStatusCounts)})`);
+      out.ours.push(f);
+      ctx.log(`  tool:     ${describe(f)}`);
+
+      if (o.baseline === false) continue;
+      await ctx.flush();
+      const bprefix = ctx.prefix(`${o.name}-base`);
+      await enqueueBare(ctx, bprefix, o.rows);
+      sim.reset();
+      const b = await runBareWorkers(ctx, {
+        prefix: bprefix,
+        apiUrl: sim.url,
+        token,
+        max: o.configuredRate,
+        concurrency: defaultConcurrency(o.configuredRate),
+        workers: o.workers,
+        timeoutMs,
+        done: () => (sim.stats().byStatus['200'] ?? 0) >= o.rows,
+      });
+      const bf = rateFigures(sim.stats());
+      if (!b.finished) out.notes.push(`baseline run ${r + 1} stopped unfinished after ${Math.round(timeoutMs / 1000)} s`);
+      out.base.push(bf);
+      ctx.log(`  baseline: ${describe(bf)}`);
+    }
+    await ctx.flush();
+    return out;
+  });
+}
+
+function describe(f: RateFigures): string {
+  return `${f.accepted} accepted, ${f.rejected429} x 429 of ${f.posts} requests, max ${f.maxInAnySecond} in any second, mean ${f.meanRate.toFixed(1)}/s`;
+}

@@ -1,0 +1,62 @@
+import { join } from 'node:path';
+import { withSimulator } from '../lib/bench-sim.js';
+import { runNode } from '../lib/child-process.js';
+import { toolEnv } from '../lib/cli-env.js';
+import { repsFor, type Scenario } from '../lib/context.js';
+import { writeAssignmentsCsv } from '../lib/csv-fixture.js';
+import { baselineScript } from '../lib/paths.js';
+import { row } from '../lib/result-row.js';
+import { summarize } from '../lib/summary.js';
+import { importWithCli, workUntilDone } from '../lib/tool-run.js';
+
+/** In-flight requests for both sides: one worker process with S1_CONCURRENCY=64 vs one script with p-limit(64). */
+export const THROUGHPUT_CONCURRENCY = 64;
+
+/**
+ * Scenario 2: rows/s through one worker process against a simulator with no latency and no limit (the tool's limit
+ * set to its maximum, 100,000/s), vs the one-off script at the same concurrency. Ours is timed from the worker's
+ * spawn until the batch record says finished (the import runs before, untimed: scenario 1 covers it); the script
+ * from spawn to exit (it reads the CSV itself while sending).
+ */
+export const workerThroughputScenario: Scenario = {
+  id: '2',
+  title: 'rows through a worker, no latency, no limit vs csv-parse + p-limit + undici',
+  async run(ctx) {
+    const rows = ctx.quick ? 20_000 : 100_000;
+    const reps = repsFor(ctx, 3, 1);
+    const csv = join(ctx.tmp, `throughput-${rows}.csv`);
+    await writeAssignmentsCsv(csv, rows);
+    return withSimulator({ rate: 0 }, async (sim, token) => {
+      const ours: number[] = [];
+      const oursRss: number[] = [];
+      const base: number[] = [];
+      const baseRss: number[] = [];
+      for (let r = 0; r < reps; r++) {
+        await ctx.flush();
+        const prefix = ctx.prefix('s2-tool');
+        const settings = { prefix, apiUrl: sim.url, token, rateLimit: 100_000, concurrency: THROUGHPUT_CONCURRENCY };
+        await importWithCli(ctx, csv, `tp-${r}`, settings);
+        sim.reset();
+        const w = await workUntilDone(ctx, { settings, workers: 1, batchId: `tp-${r}`, timeoutMs: 600_000 });
+        if (!w.finished || w.batch?.assigned !== rows) throw new Error(`worker run ${r}: finished=${w.finished}, assigned ${w.batch?.assigned} of ${rows}`);
+        ours.push(rows / (w.elapsedMs / 1000));
+        oursRss.push((w.peakRss[0] ?? 0) / 2 ** 20);
+        ctx.log(`  tool:     ${Math.round(ours[r]!)} rows/s (${(w.elapsedMs / 1000).toFixed(1)} s), worker peak RSS ${oursRss[r]!.toFixed(0)} MB`);
+
+        sim.reset();
+        const b = await runNode(baselineScript('plain-script'), [csv, sim.url, token, String(THROUGHPUT_CONCURRENCY)], toolEnv(ctx, { prefix }), { cwd: ctx.tmp });
+        const ok = sim.stats().byStatus['200'] ?? 0;
+        if (ok !== rows) throw new Error(`baseline run ${r}: ${ok} of ${rows} accepted`);
+        base.push(rows / (b.elapsedMs / 1000));
+        baseRss.push(b.peakRss / 2 ** 20);
+        ctx.log(`  baseline: ${Math.round(base[r]!)} rows/s (${(b.elapsedMs / 1000).toFixed(1)} s), peak RSS ${baseRss[r]!.toFixed(0)} MB`);
+      }
+      await ctx.flush();
+      const label = `${rows.toLocaleString('en-US')} rows, concurrency ${THROUGHPUT_CONCURRENCY}`;
+      return [
+        row('2', `worker rows/s (${label})`, 'rows/s', summarize(ours), summarize(base), { kind: 'ratio-min', value: 0.6, text: '>= 0.6x baseline' }),
+        row('2', 'worker peak RSS', 'MB', summarize(oursRss), summarize(baseRss), null),
+      ];
+    });
+  },
+};
