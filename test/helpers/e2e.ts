@@ -24,17 +24,18 @@ export interface E2E {
   close(): Promise<void>;
 }
 
-export async function startE2E(name: string, simOptions: Partial<SimOptions> = {}): Promise<E2E> {
+export async function startE2E(name: string, simOptions: Partial<SimOptions> = {}, redis_: { url?: string } = {}): Promise<E2E> {
+  const url = redis_.url ?? redisUrl();
   // A distinctive token, so "it never appears anywhere" can be checked by searching for it.
   const token = `tok_${randomBytes(12).toString('hex')}_SECRET`;
   const sim = await startSimulator({ token, ...simOptions });
   const prefix = uniquePrefix(name);
   const dir = tempDir(name);
-  const redis = new Redis(redisUrl());
+  const redis = new Redis(url);
   const store = new BatchStore(redis, prefix, 3600);
   const env = (extra: Record<string, string | undefined> = {}) =>
     childEnv({
-      REDIS_URL: redisUrl(),
+      REDIS_URL: url,
       QUEUE_PREFIX: prefix,
       S1_API_URL: sim.url,
       S1_API_TOKEN: token,

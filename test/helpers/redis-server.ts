@@ -19,7 +19,8 @@ export interface PrivateRedis {
   url: string;
   port: number;
   dir: string;
-  stop(): Promise<void>;
+  /** SIGKILL by default; `graceful` sends SIGTERM so Redis writes its AOF. `keepDir` keeps the data directory. */
+  stop(options?: { graceful?: boolean; keepDir?: boolean }): Promise<void>;
 }
 
 /** A throwaway redis-server of our own on a free port: tests never touch a Redis they did not start. */
@@ -49,12 +50,12 @@ export async function startRedisServer(extraArgs: string[] = [], port?: number, 
     url,
     port: p,
     dir: d,
-    async stop() {
+    async stop(options = {}) {
       if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGKILL');
+        child.kill(options.graceful ? 'SIGTERM' : 'SIGKILL');
         await once(child, 'exit');
       }
-      if (!dir) rmSync(d, { recursive: true, force: true });
+      if (!options.keepDir) rmSync(d, { recursive: true, force: true });
     },
   };
 }
