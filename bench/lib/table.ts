@@ -2,6 +2,7 @@ import type { ResultRow } from './result-row.js';
 import type { Summary } from './summary.js';
 
 function num(n: number): string {
+  if (Number.isInteger(n)) return n.toLocaleString('en-US');
   const a = Math.abs(n);
   if (a >= 100) return Math.round(n).toLocaleString('en-US');
   if (a >= 10) return n.toFixed(1);

@@ -3,6 +3,7 @@ import { isAppError } from '../errors.js';
 import { importCommand } from './commands/import-command.js';
 import { reportCommand } from './commands/report-command.js';
 import { retryCommand } from './commands/retry-command.js';
+import { scheduleListCommand, scheduleRemoveCommand, scheduleRunNowCommand, scheduleSetCommand } from './commands/schedule-command.js';
 import { runCommand } from './commands/run-command.js';
 import { simCommand } from './commands/sim-command.js';
 import { statusCommand } from './commands/status-command.js';
@@ -79,6 +80,34 @@ program
   .option('--all', 'retry every failed row, 4xx included')
   .option('--json', 'print JSON')
   .action((batch: string, o: Parameters<typeof retryCommand>[1]) => run(() => retryCommand(batch, o)));
+
+const schedule = program.command('schedule').description('nightly syncs: import a file, folder or URL on a cron schedule, run by the workers');
+schedule
+  .command('set <name>')
+  .description('create or replace a schedule (the same name again replaces it)')
+  .requiredOption('--cron <expr>', 'cron pattern, 5 fields or 6 with seconds first, e.g. "0 2 * * *"')
+  .option('--tz <zone>', 'IANA time zone the pattern is read in', 'UTC')
+  .requiredOption('--source <path|dir|url>', 'a CSV file, a folder (its newest *.csv) or an http(s) URL')
+  .option('--mode <mode>', 'full (send every row) or changes (only new pairs and those not assigned last time)', 'full')
+  .option('--skip-existing', 'read current memberships first and send only missing pairs')
+  .option('--loose-ids', 'accept any safe id, not only the documented AUSR-/UGR- shapes')
+  .option('--header-env <var>', "URL sources: send the value of this worker environment variable as a header (never stored)")
+  .option('--header-name <name>', 'the header --header-env fills (default: Authorization)')
+  .action((name: string, o: Parameters<typeof scheduleSetCommand>[1]) => run(() => scheduleSetCommand(name, o)));
+schedule
+  .command('list')
+  .description('schedules with their next run and last batch')
+  .option('--json', 'print one JSON array')
+  .action((o: { json?: boolean }) => run(() => scheduleListCommand(o)));
+schedule
+  .command('remove <name>')
+  .description('remove a schedule (its batches stay until they expire)')
+  .action((name: string) => run(() => scheduleRemoveCommand(name)));
+schedule
+  .command('run-now <name>')
+  .description('queue one tick of a schedule now (a running worker imports it)')
+  .option('--json', 'print {name, batchId, jobId}')
+  .action((name: string, o: { json?: boolean }) => run(() => scheduleRunNowCommand(name, o)));
 
 program
   .command('sim')

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { Worker, type Job } from 'bullmq';
-import { ASSIGN_JOB, createAssignProcessor, jitterBackoff, type AssignPayload } from '../../jobs/index.js';
+import { ASSIGN_JOB, SYNC_QUEUE, createAssignProcessor, createSyncProcessor, jitterBackoff, type AssignPayload, type SyncPayload } from '../../jobs/index.js';
 import { requireToken, type Config } from '../config/index.js';
 import { AppError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
@@ -160,6 +160,21 @@ export async function startWorker(config: Config, log: Logger, options: StartWor
         })
         .catch((e: unknown) => log.error({ err: e, jobId: job.id }, 'could not record a failed job'));
     });
+
+    // ---- Scheduled syncs (src/schedule, jobs/sync-schedule.ts): a second BullMQ worker on the "sync" queue runs the
+    // ticks of `bulk-assign schedule` job schedulers, one at a time per process; each tick imports one batch.
+    // It closes first (cleanups run in reverse): no new tick starts while the row worker drains. ----
+    const syncWorker = new Worker<SyncPayload>(SYNC_QUEUE, createSyncProcessor({ redis, store, queue, config, log, onBatchDone: reportDone }), {
+      connection: redis,
+      prefix: config.prefix,
+      concurrency: 1,
+      lockDuration: config.lockDurationMs,
+      stalledInterval: config.stalledIntervalMs,
+    });
+    syncWorker.on('error', (err) => log.error({ err }, 'sync worker error'));
+    cleanups.push(() => syncWorker.close(force.signal.aborted));
+    // ---- end of scheduled syncs ----
+
     void worker.run();
     log.info({ concurrency: config.concurrency, rateLimit: config.rateLimit, api: config.apiUrl }, 'worker started');
 

@@ -25,7 +25,7 @@ describe('bulk-assign import', () => {
     expect(plain.stdout.trim()).toMatch(/^a-\d{8}-\d{6}-[0-9a-f]{4}$/);
     const res = await e.cli(['import', file, '--batch', 'imp-1', '--json']);
     expect(res.code).toBe(0);
-    expect(JSON.parse(res.stdout)).toEqual({ batchId: 'imp-1', status: 'created', rows: 7, valid: 5, invalid: 1, duplicate: 1, enqueued: 5 });
+    expect(JSON.parse(res.stdout)).toEqual({ batchId: 'imp-1', status: 'created', rows: 7, valid: 5, invalid: 1, duplicate: 1, alreadyMember: 0, enqueued: 5 });
     const st = await e.cli(['status', 'imp-1', '--json']);
     const s = JSON.parse(st.stdout);
     expect(s).toEqual({ batchId: 'imp-1', rows: 7, assigned: 0, alreadyMember: 0, failed: 0, invalid: 1, duplicate: 1, pending: 5, done: false });

@@ -1,0 +1,167 @@
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { readAssignments } from '../csv/index.js';
+import type { Config } from '../config/index.js';
+import { AppError } from '../errors.js';
+import type { Logger } from '../log/logger.js';
+import type { BatchStore } from '../queue/batch-store.js';
+import { importBatch, type ImportOptions } from '../queue/import-batch.js';
+import { inPlaceFromServer } from '../queue/skip-existing.js';
+import { foldBatchIntoMemory, loadMemory, saveMemory, writePairRecords } from './change-memory.js';
+import { keepSourceCopy } from './keep-source-copy.js';
+import { PairMemory } from './pair-memory.js';
+import type { ScheduleDefinition } from './schedule-definition.js';
+import { ScheduleState, type TickOutcome } from './schedule-state.js';
+import { tickBatchId } from './tick-batch-id.js';
+import { acquireTickLock } from './tick-lock.js';
+
+/** What a tick needs from the worker that runs it. */
+export interface TickContext {
+  /** The worker's Redis connection. */
+  redis: Redis;
+  store: BatchStore;
+  /** The assign queue the batch's rows go to. */
+  queue: Queue;
+  config: Config;
+  log: Logger;
+  /** Writes the report of a batch that was complete when its import ended (every row invalid, unchanged or in place). */
+  onBatchDone(batchId: string): void;
+  /** Where `--header-env` values are read. @defaultValue process.env */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** What a tick did. `repeat`: this tick had already made its batch (the job ran twice); nothing was done. */
+export interface TickResult {
+  outcome: TickOutcome | 'repeat';
+  batchId: string;
+  /** For `skipped` and `failed`: why, in one line. */
+  reason?: string;
+  /** For `batch`: rows handed to the queue. */
+  enqueued?: number;
+}
+
+/** The one-line reason of a failed tick; never a stack, never more than one line. */
+function reasonOf(err: unknown): string {
+  const text = err instanceof AppError ? err.message : `unexpected error: ${err instanceof Error ? err.message : String(err)}`;
+  return text.replace(/\s*[\r\n]+\s*/g, ' ').slice(0, 500);
+}
+
+/** 0 when the file has no data row, else 1; stops at the first row (pass 1 of the import reads the rest). */
+async function hasRows(path: string, looseIds: boolean): Promise<number> {
+  for await (const _row of readAssignments(path, { looseIds })) return 1;
+  return 0;
+}
+
+/**
+ * One tick of a schedule: read its source into a stable copy and import it as batch `<name>-<UTC tick time>`.
+ *
+ * - One batch per tick: BullMQ hands each tick job to one worker; the batch id comes from the tick's scheduled time,
+ *   so a job that runs again (stalled worker) finds its batch and resumes or stops, never making a second one.
+ * - No overlap: a per-schedule lock (SET NX with a renewed lease) is held while a tick decides and imports, and a
+ *   tick whose previous batch has not finished is skipped and recorded, so at most one batch of a schedule runs.
+ * - Never throws for a bad source: a missing, empty, unreadable or broken source is recorded as a failed tick.
+ */
+export async function runTick(ctx: TickContext, def: ScheduleDefinition, tickAt: number): Promise<TickResult> {
+  const { redis, store, config } = ctx;
+  const batchId = tickBatchId(def.name, tickAt);
+  const state = new ScheduleState(redis, config.prefix, def.name);
+  const keys = state.keys;
+  const log = ctx.log.child({ schedule: def.name, batchId });
+  await state.noteTick(new Date(tickAt));
+
+  const skip = async (reason: string, fields: Record<string, unknown> = {}): Promise<TickResult> => {
+    await state.recordSkipped(reason);
+    log.warn({ ...fields, reason }, 'schedule tick skipped');
+    return { outcome: 'skipped', batchId, reason };
+  };
+
+  const lock = await acquireTickLock(redis, keys.lock, config.lockDurationMs, () => log.warn('lost the schedule lock during a long tick'));
+  if (!lock) return skip('another tick of this schedule is still importing');
+
+  let previousBatchId: string | null = null;
+  let claimed = false;
+  try {
+    const st = await state.read();
+    previousBatchId = st.lastBatchId;
+    const own = await store.getBatch(batchId);
+    const resuming = own !== undefined;
+    if (own && own.state !== 'importing') {
+      log.info({ state: own.state }, 'schedule tick ran again; its batch exists already');
+      return { outcome: 'repeat', batchId };
+    }
+    if (!resuming && st.lastBatchId) {
+      const prev = await store.getBatch(st.lastBatchId);
+      if (prev && !prev.done) {
+        // With the lock held nobody is importing, so an 'importing' batch is one whose tick died mid-import
+        // (BullMQ re-runs that tick, which resumes it); anything else is still working through its rows.
+        if (prev.state !== 'importing') return await skip(`the previous batch ${prev.batchId} is still running (${prev.pending} of ${prev.rows} rows pending)`, { previousBatchId: prev.batchId, pending: prev.pending });
+        log.warn({ previousBatchId: prev.batchId }, 'the previous batch was left half-imported by a worker that died; its tick will resume it');
+      }
+    }
+
+    const copy = await keepSourceCopy(def, { dest: join(config.reportDir, batchId, 'source.csv'), env: ctx.env });
+    if ((await stat(copy.path)).size === 0) throw new AppError('io', `source ${copy.origin}: the file is empty`);
+    log.info({ source: copy.origin, copy: copy.path, reused: copy.reused, mode: def.mode }, 'schedule tick: source read');
+
+    let memory: PairMemory | undefined;
+    let rows: number;
+    if (def.mode === 'changes') {
+      memory = await currentMemory(ctx, state, st.lastBatchId, st.memoryBatchId, log);
+      rows = await writePairRecords(redis, keys.pairs(batchId), copy.path, def.looseIds, Math.round(config.batchRetentionDays * 86_400));
+    } else {
+      rows = await hasRows(copy.path, def.looseIds);
+    }
+    if (rows === 0) throw new AppError('io', `source ${copy.origin}: no data rows (only a header)`);
+
+    const fromServer = def.skipExisting ? await inPlaceFromServer(config, log) : undefined;
+    const inPlace: ImportOptions['inPlace'] =
+      fromServer === undefined && (memory === undefined || memory.size === 0)
+        ? undefined
+        : (u, g) => fromServer?.(u, g) ?? (memory?.has(u, g) ? 'unchanged' : undefined);
+
+    await state.recordBatch(batchId);
+    claimed = true;
+    const res = await importBatch(copy.path, store, ctx.queue, ctx.log, {
+      batchId,
+      looseIds: def.looseIds,
+      maxAttempts: config.maxAttempts,
+      inPlace,
+      meta: { schedule: def.name, tickAt: new Date(tickAt).toISOString(), mode: def.mode, origin: copy.origin },
+    });
+    if (res.done) ctx.onBatchDone(batchId);
+    log.info({ rows: res.rows, enqueued: res.enqueued, alreadyMember: res.alreadyMember, invalid: res.invalid, duplicate: res.duplicate, memoryPairs: memory?.size }, 'schedule tick: batch imported');
+    return { outcome: 'batch', batchId, enqueued: res.enqueued };
+  } catch (err) {
+    const reason = reasonOf(err);
+    try {
+      // A batch that was never created must not stand as the schedule's last batch.
+      if (claimed && !(await store.getBatch(batchId))) await redis.hset(keys.state, 'lastBatchId', previousBatchId ?? '');
+      await state.recordFailed(reason);
+    } catch (e) {
+      log.error({ err: e }, 'could not record the failed tick');
+    }
+    log.error({ reason, ...(err instanceof AppError ? {} : { err }) }, 'schedule tick failed');
+    return { outcome: 'failed', batchId, reason };
+  } finally {
+    await lock.release();
+  }
+}
+
+/**
+ * The changes-mode memory for this tick. When the previous batch has finished and was not folded in yet, the memory
+ * is rebuilt from it (its pair list + outcome bytes) and saved; otherwise the saved memory is used as it is.
+ */
+async function currentMemory(ctx: TickContext, state: ScheduleState, lastBatchId: string | null, memoryBatchId: string | null, log: Logger): Promise<PairMemory> {
+  if (lastBatchId && lastBatchId !== memoryBatchId) {
+    const prev = await ctx.store.getBatch(lastBatchId);
+    if (prev?.done) {
+      const folded = (await foldBatchIntoMemory(ctx.redis, state.keys, ctx.store, lastBatchId)) ?? PairMemory.empty;
+      await saveMemory(ctx.redis, state.keys, folded, lastBatchId);
+      log.info({ from: lastBatchId, memoryPairs: folded.size, memoryBytes: folded.size * 8 }, 'changes memory rebuilt from the previous batch');
+      return folded;
+    }
+  }
+  return loadMemory(ctx.redis, state.keys);
+}
