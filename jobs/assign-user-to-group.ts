@@ -15,7 +15,7 @@ import type { Logger } from '../src/log/logger.js';
 import type { BatchStore } from '../src/queue/batch-store.js';
 import { LimiterClosedError } from '../src/queue/global-rate-limiter.js';
 import type { FailureDetail, Outcome } from '../src/queue/outcomes.js';
-import { TRANSPORT_CLASS, S1TransportError, classifyStatus, groupsContain, parseRetryAfter, problemMessage, type S1Answer, type S1Client } from '../src/s1/index.js';
+import { TRANSPORT_CLASS, S1TransportError, announcedLimit, classifyStatus, groupsContain, parseRetryAfter, problemMessage, type S1Answer, type S1Client } from '../src/s1/index.js';
 
 export const ASSIGN_JOB = 'assign';
 
@@ -35,7 +35,7 @@ export interface AssignPayload {
 
 export interface AssignContext {
   client: S1Client;
-  limiter: { acquire(): Promise<void>; pause(ms: number): Promise<void> };
+  limiter: { acquire(): Promise<void>; pause(ms: number): Promise<void>; learn(announced: number | undefined): Promise<number> };
   store: BatchStore;
   config: Config;
   log: Logger;
@@ -109,6 +109,8 @@ export function createAssignProcessor(ctx: AssignContext) {
 
     void ctx.store.countRequest(batchId, answer.status).catch(() => undefined);
     noteDeprecation(answer, batchId);
+    const announced = announcedLimit(answer.headers);
+    if (announced !== undefined && announced < ctx.config.rateLimit) void ctx.limiter.learn(announced).catch(() => undefined);
     const status = answer.status;
     const message = problemMessage(answer.body);
 
@@ -140,7 +142,8 @@ export function createAssignProcessor(ctx: AssignContext) {
           throw new UnrecoverableError('rate-limited');
         }
         const waitMs = parseRetryAfter(answer.headers['retry-after'], ctx.config.retryAfterMaxMs) ?? Math.max(1000, jitterBackoff(hits, ctx.config.backoffMs));
-        log.info({ httpStatus: 429, waitMs, rateLimitedTimes: hits }, 'rate limited: pausing every worker');
+        const limit = await ctx.limiter.learn(announced);
+        log.info({ httpStatus: 429, waitMs, rateLimitedTimes: hits, learntLimit: limit }, 'rate limited: pausing every worker');
         await job.updateData({ ...job.data, r: hits });
         await ctx.limiter.pause(waitMs);
         await ctx.rateLimitQueue(waitMs);

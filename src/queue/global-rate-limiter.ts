@@ -58,7 +58,7 @@ export class GlobalRateLimiter {
 
   constructor(
     private readonly scripts: Scripts,
-    private readonly keys: { rateLog: string; ratePause: string },
+    private readonly keys: { rateLog: string; ratePause: string; rateLearnt: string },
     private readonly options: GlobalRateLimiterOptions,
   ) {
     this.slackMs = options.slackMs ?? 25;
@@ -87,6 +87,21 @@ export class GlobalRateLimiter {
     if (ms > 0) await this.scripts.extendPause(this.keys.ratePause, Math.ceil(ms));
   }
 
+  private announced: number | undefined;
+
+  /**
+   * The server allows less than configured: it said so with a 429 (`announced` undefined: shrink by a quarter) or
+   * announced its limit in a RateLimit-Limit / X-RateLimit-Limit header. Every worker follows the learnt limit.
+   */
+  async learn(announced: number | undefined): Promise<number> {
+    if (announced !== undefined) {
+      // Servers repeat the same header on every answer: tell Redis only when it changes.
+      if (announced === this.announced) return announced;
+      this.announced = announced;
+    }
+    return this.scripts.learnLimit(this.keys.rateLearnt, this.options.rate, announced, this.windowUs);
+  }
+
   /** Rejects all waiters with LimiterClosedError; safe to call twice. */
   close(): void {
     if (this.closed) return;
@@ -105,7 +120,7 @@ export class GlobalRateLimiter {
         let waitMs: number;
         const asked = performance.now();
         try {
-          [granted, waitMs] = await this.scripts.acquireSlots([this.keys.rateLog, this.keys.ratePause], [this.options.rate, wanted, this.windowUs, `${this.nonce}-${this.round++}`, this.paceUs, this.offsetUs()]);
+          [granted, waitMs] = await this.scripts.acquireSlots([this.keys.rateLog, this.keys.ratePause, this.keys.rateLearnt], [this.options.rate, wanted, this.windowUs, `${this.nonce}-${this.round++}`, this.paceUs, this.offsetUs()]);
           // Slots are stamped in Redis while we wait for the answer. If the answer (or our event loop) took longer
           // than the slack, these requests would reach the server later than stamped and could crowd a window:
           // drop the slots unused (they only make the real rate lower) and ask again.

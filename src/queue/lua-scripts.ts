@@ -114,8 +114,10 @@ return 'created'
  * Redis' own clock (one clock for every worker on every machine). Besides the window (at most `limit` in any
  * window), slots are paced: at most ceil(limit/10) in any tenth of the window. Bursts of a whole window's worth
  * of requests contend for sockets and CPU and reach the server with uneven delays; paced ones arrive as sent.
- * KEYS: rate log, pause key. ARGV: limit, wanted, windowUs (slack included), nonce, paceUs, offsetUs (slots are
- * stamped this much later than now: a cold worker's requests reach the server late).
+ * The limit is the configured one, or lower while the learnt limit (KEYS[3], see LEARN_LIMIT) says the server
+ * allows less; a learnt limit creeps back up by 2% of the configured one every two windows without a 429.
+ * KEYS: rate log, pause key, learnt-limit hash. ARGV: limit, wanted, windowUs (slack included), nonce, paceUs,
+ * offsetUs (slots are stamped this much later than now: a cold worker's requests reach the server late).
  * Returns {granted, waitMs}: waitMs is how long until a slot frees up (or the pause ends) when none was granted.
  */
 export const ACQUIRE_SLOTS = `
@@ -124,6 +126,20 @@ local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local pause = redis.call('PTTL', KEYS[2])
 if pause > 0 then return {0, pause} end
 local limit, wanted, window, pace = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[5])
+local learnt = tonumber(redis.call('HGET', KEYS[3], 'limit') or '')
+if learnt then
+  local changed = tonumber(redis.call('HGET', KEYS[3], 'changedAt') or '0')
+  if now - changed > 2 * window then
+    learnt = learnt + math.max(1, limit * 0.02)
+    if learnt >= limit then
+      redis.call('DEL', KEYS[3])
+      learnt = nil
+    else
+      redis.call('HSET', KEYS[3], 'limit', tostring(learnt), 'changedAt', now)
+    end
+  end
+  if learnt then limit = math.max(1, math.floor(learnt)) end
+end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
 local free = limit - redis.call('ZCARD', KEYS[1])
 local wait = 0
@@ -156,6 +172,34 @@ end
 redis.call('ZADD', KEYS[1], unpack(args))
 redis.call('PEXPIRE', KEYS[1], math.ceil((window + tonumber(ARGV[6])) / 1000) * 2)
 return {n, 0}
+`;
+
+/**
+ * Learns that the server allows less than configured. With a limit announced by the server (RateLimit-Limit or
+ * X-RateLimit-Limit), that limit is taken as it is. Without one (a bare 429), the current limit shrinks by a quarter,
+ * at most once per window: the 429s of one overload episode arrive together and must count once.
+ * KEYS: learnt-limit hash. ARGV: configured limit, announced limit or '', windowUs. Returns the limit now in force.
+ */
+export const LEARN_LIMIT = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local configured, announced, window = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local current = tonumber(redis.call('HGET', KEYS[1], 'limit') or '') or configured
+if announced then
+  local n = math.min(configured, announced)
+  if n >= configured then
+    redis.call('DEL', KEYS[1])
+  else
+    redis.call('HSET', KEYS[1], 'limit', tostring(n), 'changedAt', now, 'announced', 1)
+  end
+  return tostring(n)
+end
+local changed = tonumber(redis.call('HGET', KEYS[1], 'changedAt') or '0')
+if now - changed < window then return tostring(current) end
+local n = math.max(1, current * 0.75)
+redis.call('HSET', KEYS[1], 'limit', tostring(n), 'changedAt', now)
+redis.call('PEXPIRE', KEYS[1], 3600000)
+return tostring(n)
 `;
 
 /** Extends the global pause to at least ARGV[1] ms from now; never shortens it. KEYS: pause key. */

@@ -1,5 +1,5 @@
 import type { ChainableCommander, Redis } from 'ioredis';
-import { ACQUIRE_SLOTS, CHECK_BATCH_DONE, CREATE_BATCH, EXTEND_PAUSE, RECORD_OUTCOME, RESET_OUTCOMES } from './lua-scripts.js';
+import { ACQUIRE_SLOTS, CHECK_BATCH_DONE, CREATE_BATCH, EXTEND_PAUSE, LEARN_LIMIT, RECORD_OUTCOME, RESET_OUTCOMES } from './lua-scripts.js';
 
 type Script = (...args: (string | number)[]) => Promise<unknown>;
 
@@ -11,6 +11,7 @@ export interface Scripts {
   createBatch(keys: string[], args: (string | number)[]): Promise<string>;
   acquireSlots(keys: string[], args: (string | number)[]): Promise<[number, number]>;
   extendPause(pauseKey: string, ms: number): Promise<number>;
+  learnLimit(adaptKey: string, configured: number, announced: number | undefined, windowUs: number): Promise<number>;
 }
 
 const DEFINITIONS = {
@@ -18,7 +19,8 @@ const DEFINITIONS = {
   baResetOutcomes: { numberOfKeys: 5, lua: RESET_OUTCOMES },
   baCheckDone: { numberOfKeys: 1, lua: CHECK_BATCH_DONE },
   baCreateBatch: { numberOfKeys: 2, lua: CREATE_BATCH },
-  baAcquireSlots: { numberOfKeys: 2, lua: ACQUIRE_SLOTS },
+  baAcquireSlots: { numberOfKeys: 3, lua: ACQUIRE_SLOTS },
+  baLearnLimit: { numberOfKeys: 1, lua: LEARN_LIMIT },
   baExtendPause: { numberOfKeys: 1, lua: EXTEND_PAUSE },
 } as const;
 
@@ -40,5 +42,6 @@ export function loadScripts(redis: Redis): Scripts {
     createBatch: (keys, args) => call(redis, 'baCreateBatch')(...keys, ...args) as Promise<string>,
     acquireSlots: (keys, args) => call(redis, 'baAcquireSlots')(...keys, ...args) as Promise<[number, number]>,
     extendPause: (pauseKey, ms) => call(redis, 'baExtendPause')(pauseKey, ms) as Promise<number>,
+    learnLimit: async (adaptKey, configured, announced, windowUs) => Number(await call(redis, 'baLearnLimit')(adaptKey, configured, announced ?? '', windowUs)),
   };
 }

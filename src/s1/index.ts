@@ -4,3 +4,4 @@ export { problemMessage, type ProblemDetails } from './problem-details.js';
 export { parseRetryAfter } from './retry-after.js';
 export { isSafeId } from './safe-id.js';
 export { groupsContain } from './account-user.js';
+export { announcedLimit } from './rate-limit-headers.js';

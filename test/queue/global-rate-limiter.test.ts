@@ -61,3 +61,39 @@ describe('the global sliding-window limiter', () => {
     limiter.close();
   });
 });
+
+describe('learning the server limit', () => {
+  it('takes an announced limit as it is, and shrinks by a quarter once per window on a bare 429', async () => {
+    const r = conn();
+    const keys = globalKeys(uniquePrefix('learn'));
+    const limiter = new GlobalRateLimiter(loadScripts(r), keys, { rate: 100 });
+    expect(await limiter.learn(undefined)).toBe(75);
+    // The other 429s of the same overload episode do not shrink it again.
+    expect(await limiter.learn(undefined)).toBe(75);
+    expect(await limiter.learn(40)).toBe(40);
+    expect(Number(await r.hget(keys.rateLearnt, 'limit'))).toBe(40);
+    // An announced limit at or above the configured one means "no lower limit known".
+    const other = new GlobalRateLimiter(loadScripts(r), keys, { rate: 100 });
+    expect(await other.learn(500)).toBe(100);
+    expect(await r.exists(keys.rateLearnt)).toBe(0);
+    limiter.close();
+    other.close();
+  });
+
+  it('every limiter sharing Redis follows the learnt limit, which creeps back up without 429s', async () => {
+    const r = conn();
+    const keys = globalKeys(uniquePrefix('learn2'));
+    const teacher = new GlobalRateLimiter(loadScripts(r), keys, { rate: 100, coldMs: 0 });
+    await teacher.learn(10);
+    const follower = new GlobalRateLimiter(loadScripts(conn()), keys, { rate: 100, coldMs: 0 });
+    const t0 = performance.now();
+    const grants: number[] = [];
+    await Promise.all(Array.from({ length: 25 }, () => follower.acquire().then(() => grants.push(performance.now() - t0))));
+    grants.sort((a, b) => a - b);
+    expect(maxInWindow(grants, 1000 - 15)).toBeLessThanOrEqual(12);
+    // Two windows passed without a 429: the limit has grown from 10.
+    expect(Number(await r.hget(keys.rateLearnt, 'limit'))).toBeGreaterThan(10);
+    teacher.close();
+    follower.close();
+  });
+});
