@@ -42,5 +42,6 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   if (pretty) {
     return pino(base, pino.transport({ target: 'pino-pretty', options: { destination: fd, colorize: true } }));
   }
-  return pino(base, pino.destination({ fd, sync: fd === 2 }));
+  // Synchronous writes: the CLI exits with process.exit, and an asynchronous buffer would lose the last lines.
+  return pino(base, pino.destination({ fd, sync: true }));
 }
