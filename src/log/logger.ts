@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import pinoPretty from 'pino-pretty';
 
 export type { Logger } from 'pino';
 
@@ -40,7 +41,8 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     base: { pid: process.pid },
   };
   if (pretty) {
-    return pino(base, pino.transport({ target: 'pino-pretty', options: { destination: fd, colorize: true } }));
+    // In-process and synchronous (no transport thread), so nothing is lost when the CLI exits.
+    return pino(base, pinoPretty({ destination: fd, colorize: true, sync: true }));
   }
   // Synchronous writes: the CLI exits with process.exit, and an asynchronous buffer would lose the last lines.
   return pino(base, pino.destination({ fd, sync: true }));
