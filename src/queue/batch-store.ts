@@ -100,7 +100,7 @@ export class BatchStore {
   private outcomeArgs(d: FailureDetail, mode: 'set' | 'if-absent'): (string | number)[] {
     const success = d.outcome === 'assigned' || d.outcome === 'already-member';
     const detail = success ? '' : JSON.stringify(d);
-    return [d.line, OUTCOME_CODE[d.outcome], d.outcome, success ? '' : d.reason, detail, mode, Date.now()];
+    return [d.line, OUTCOME_CODE[d.outcome], d.outcome, d.reason, detail, mode, Date.now()];
   }
 
   /** Outcome bytes for lines from..to inclusive ('\0' = pending); used by a re-import to skip finished rows. */

@@ -20,7 +20,7 @@ end
 
 /**
  * Records a row's outcome idempotently: counters move only when the outcome changes, so a job that runs twice
- * (stall, crash after the call) is counted once. A success is never replaced by a failure: the assignment exists.
+ * (stall, crash after the call) is counted once. A success is never replaced: the assignment exists.
  * KEYS: batch, outcomes, failures, failIdx, reasons.
  * ARGV: line, code, outcome, reason, detailJson ('' for successes), mode ('set' | 'if-absent'), nowMs.
  * Returns {changed, done}.
@@ -37,7 +37,8 @@ if old == 'r' then
 end
 if old ~= '' and old ~= '\\0' then
   if mode == 'if-absent' then return {0, 0} end
-  if (old == 'a' or old == 'm') and code ~= 'a' and code ~= 'm' then return {0, 0} end
+  -- A success is final: the pair is in place, whatever a later run of the same job hears.
+  if old == 'a' or old == 'm' then return {0, 0} end
   local oldDetail = redis.call('HGET', KEYS[3], ARGV[1])
   local oldReason = ''
   if oldDetail then oldReason = cjson.decode(oldDetail).reason or '' end

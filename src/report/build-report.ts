@@ -18,6 +18,8 @@ export interface BatchReport {
   failuresByReason: Record<string, number>;
   /** Invalid rows by reason (`bad-group-id`, `field-count` ...). */
   invalidByReason: Record<string, number>;
+  /** Rows found in place without a call, by reason (`in-place`: --skip-existing; `unchanged`: a changes-mode sync). */
+  alreadyMemberByReason: Record<string, number>;
   /** Answers by HTTP status, plus `timeout` / `network` for calls that got none; retries included. */
   httpStatusCounts: Record<string, number>;
   /** HTTP calls made, retries included. */
@@ -59,6 +61,7 @@ export async function buildReport(store: BatchStore, batchId: string): Promise<B
     pending: b.pending,
     failuresByReason: byOutcome('failed'),
     invalidByReason: byOutcome('invalid'),
+    alreadyMemberByReason: byOutcome('already-member'),
     httpStatusCounts: b.httpStatusCounts,
     requests: b.requests,
     durationSeconds: Math.round(durationSeconds * 1000) / 1000,

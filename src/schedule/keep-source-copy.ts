@@ -99,7 +99,7 @@ async function download(def: ScheduleDefinition, origin: string, tmp: string, op
     await pipeline(res.body, createWriteStream(tmp));
   } catch (err) {
     if (err instanceof AppError) throw err;
-    if (deadline.aborted) throw sourceError(origin, `no complete answer within ${Math.round(timeoutMs / 1000)} s`, err);
+    if (deadline.aborted) throw sourceError(origin, `no complete answer within ${timeoutMs < 1000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`}`, err);
     const e = err as NodeJS.ErrnoException;
     // Transport messages name hosts and codes, never request headers.
     throw sourceError(origin, `${e.code ? `${e.code}: ` : ''}${e.message}`.replace(/\s+/g, ' '), err);

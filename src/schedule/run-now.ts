@@ -4,6 +4,11 @@ import { parseScheduleDefinition } from './schedule-definition.js';
 import { SYNC_JOB } from './schedule-keys.js';
 import { tickBatchId, utcStamp } from './tick-batch-id.js';
 
+/** The job id of a hand-queued tick: `run-now-<name>-<UTC second>` (the stamp is 16 characters). */
+export function runNowJobId(name: string, stamp: string): string {
+  return `run-now-${name}-${stamp}`;
+}
+
 /** A tick queued by hand. */
 export interface QueuedTick {
   name: string;
@@ -22,7 +27,7 @@ export async function runNow(syncQueue: Queue, name: string, now: Date = new Dat
   const def = parseScheduleDefinition(scheduler.template?.data);
   if (!def) throw new AppError('internal', `schedule ${name} holds a definition this version cannot read: set it again with \`bulk-assign schedule set\``);
   const at = Math.floor(now.getTime() / 1000) * 1000;
-  const jobId = `run-now-${name}-${utcStamp(at)}`;
+  const jobId = runNowJobId(name, utcStamp(at));
   await syncQueue.add(SYNC_JOB, { ...def, at }, { jobId, removeOnComplete: true, removeOnFail: true, attempts: 1 });
   return { name, batchId: tickBatchId(name, at), jobId };
 }

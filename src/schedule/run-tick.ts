@@ -1,5 +1,6 @@
-import { stat } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { readAssignments } from '../csv/index.js';
@@ -42,9 +43,10 @@ export interface TickResult {
   enqueued?: number;
 }
 
-/** The one-line reason of a failed tick; never a stack, never more than one line. */
-function reasonOf(err: unknown): string {
-  const text = err instanceof AppError ? err.message : `unexpected error: ${err instanceof Error ? err.message : String(err)}`;
+/** The one-line reason of a failed tick; never a stack, never more than one line. CSV errors name the source. */
+function reasonOf(err: unknown, origin: string | undefined): string {
+  const csv = err instanceof AppError && (err.code === 'csv-header' || err.code === 'csv-structure') && origin !== undefined;
+  const text = csv ? `source ${origin} is broken: ${err.message}` : err instanceof AppError ? err.message : `unexpected error: ${err instanceof Error ? err.message : String(err)}`;
   return text.replace(/\s*[\r\n]+\s*/g, ' ').slice(0, 500);
 }
 
@@ -77,11 +79,22 @@ export async function runTick(ctx: TickContext, def: ScheduleDefinition, tickAt:
     return { outcome: 'skipped', batchId, reason };
   };
 
-  const lock = await acquireTickLock(redis, keys.lock, config.lockDurationMs, () => log.warn('lost the schedule lock during a long tick'));
+  const onLost = () => log.warn('lost the schedule lock during a long tick');
+  let lock = await acquireTickLock(redis, keys.lock, config.lockDurationMs, onLost);
+  if (!lock && (await store.getBatch(batchId))?.state === 'importing') {
+    // This tick's own import was cut off (its worker died and BullMQ handed the job on): the dead holder's lease
+    // runs out within one lock duration, so wait for it and resume rather than skip and leave half a batch.
+    const until = Date.now() + config.lockDurationMs + 1000;
+    while (!lock && Date.now() < until) {
+      await sleep(Math.min(250, config.lockDurationMs / 4));
+      lock = await acquireTickLock(redis, keys.lock, config.lockDurationMs, onLost);
+    }
+  }
   if (!lock) return skip('another tick of this schedule is still importing');
 
   let previousBatchId: string | null = null;
   let claimed = false;
+  let origin: string | undefined;
   try {
     const st = await state.read();
     previousBatchId = st.lastBatchId;
@@ -102,6 +115,7 @@ export async function runTick(ctx: TickContext, def: ScheduleDefinition, tickAt:
     }
 
     const copy = await keepSourceCopy(def, { dest: join(config.reportDir, batchId, 'source.csv'), env: ctx.env });
+    origin = copy.origin;
     if ((await stat(copy.path)).size === 0) throw new AppError('io', `source ${copy.origin}: the file is empty`);
     log.info({ source: copy.origin, copy: copy.path, reused: copy.reused, mode: def.mode }, 'schedule tick: source read');
 
@@ -134,10 +148,14 @@ export async function runTick(ctx: TickContext, def: ScheduleDefinition, tickAt:
     log.info({ rows: res.rows, enqueued: res.enqueued, alreadyMember: res.alreadyMember, invalid: res.invalid, duplicate: res.duplicate, memoryPairs: memory?.size }, 'schedule tick: batch imported');
     return { outcome: 'batch', batchId, enqueued: res.enqueued };
   } catch (err) {
-    const reason = reasonOf(err);
+    const reason = reasonOf(err, origin);
     try {
-      // A batch that was never created must not stand as the schedule's last batch.
-      if (claimed && !(await store.getBatch(batchId))) await redis.hset(keys.state, 'lastBatchId', previousBatchId ?? '');
+      if (!(await store.getBatch(batchId))) {
+        // A batch that was never created must not stand as the schedule's last batch, nor leave its copy or pair list.
+        if (claimed) await redis.hset(keys.state, 'lastBatchId', previousBatchId ?? '');
+        await redis.del(keys.pairs(batchId));
+        await rm(join(config.reportDir, batchId), { recursive: true, force: true });
+      }
       await state.recordFailed(reason);
     } catch (e) {
       log.error({ err: e }, 'could not record the failed tick');

@@ -84,7 +84,7 @@ describe('--skip-existing', () => {
     const status = JSON.parse((await e.cli(['status', 'skip', '--json'])).stdout);
     expect(status).toMatchObject({ rows: 6, assigned: 4, alreadyMember: 2, pending: 0, done: true });
     const report = JSON.parse(readFileSync(join(e.dir, 'out', 'report.json'), 'utf8'));
-    expect(report).toMatchObject({ alreadyMember: 2, assigned: 4 });
+    expect(report).toMatchObject({ alreadyMember: 2, assigned: 4, alreadyMemberByReason: { 'in-place': 2 } });
     // The list call went through the same limiter and was counted at the server.
     expect(e.sim.stats().paths.some((p) => p.startsWith('/public/v1/accounts/account-users?offset=0'))).toBe(true);
   });
