@@ -16,6 +16,9 @@ COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY bin ./bin
 COPY examples ./examples
+# The report folder belongs to the user the worker runs as (a named volume takes these permissions).
+RUN mkdir -p /reports && chown node:node /reports
+ENV REPORT_DIR=/reports
 USER node
 ENTRYPOINT ["node", "bin/bulk-assign.js"]
 CMD ["worker"]

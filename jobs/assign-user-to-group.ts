@@ -39,8 +39,6 @@ export interface AssignContext {
   store: BatchStore;
   config: Config;
   log: Logger;
-  /** Stops every worker fetching jobs for `ms` (BullMQ's queue-wide rate limit). */
-  rateLimitQueue(ms: number): Promise<void>;
   /** The token was rejected: stop taking jobs everywhere. */
   onAuthFailure(status: number, message: string): Promise<void>;
   isAuthFailed(): boolean;
@@ -142,11 +140,12 @@ export function createAssignProcessor(ctx: AssignContext) {
           throw new UnrecoverableError('rate-limited');
         }
         const waitMs = parseRetryAfter(answer.headers['retry-after'], ctx.config.retryAfterMaxMs) ?? Math.max(1000, jitterBackoff(hits, ctx.config.backoffMs));
+        // The pause goes first: every worker checks it before each request, so the sooner it is set the fewer
+        // requests follow this one into the 429.
+        await ctx.limiter.pause(waitMs);
         const limit = await ctx.limiter.learn(announced);
         log.info({ httpStatus: 429, waitMs, rateLimitedTimes: hits, learntLimit: limit }, 'rate limited: pausing every worker');
         await job.updateData({ ...job.data, r: hits });
-        await ctx.limiter.pause(waitMs);
-        await ctx.rateLimitQueue(waitMs);
         throw putBack();
       }
     }

@@ -28,6 +28,13 @@ async function run(action: () => Promise<number>): Promise<void> {
   }
 }
 
+// Last resort: a promise rejected where nobody listens still ends as one line, not a stack trace.
+process.on('unhandledRejection', (err) => {
+  note(`bulk-assign: unexpected error: ${err instanceof Error ? err.message : String(err)}`);
+  if (process.env.BULK_ASSIGN_DEBUG && err instanceof Error && err.stack) note(err.stack);
+  exitWith(1);
+});
+
 const program = new Command();
 program.name('bulk-assign').description('Put SoftwareOne Marketplace account users into user groups, in bulk, from a CSV file.').showHelpAfterError();
 

@@ -14,7 +14,13 @@ export function waitForShutdown(log: Logger, graceSeconds: number, close: (force
   const force = (why: string) => {
     forced = true;
     log.warn(`${why}: forcing shutdown, aborting in-flight requests`);
-    void close(true).finally(() => resolveDone(130));
+    // A job blocked on an unreachable Redis never lets close() finish: forcing must not wait for it for ever.
+    const deadline = setTimeout(() => resolveDone(130), 3000);
+    deadline.unref();
+    void close(true).finally(() => {
+      clearTimeout(deadline);
+      resolveDone(130);
+    });
   };
   const onSignal = (sig: NodeJS.Signals) => {
     signalled++;

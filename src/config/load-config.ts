@@ -22,7 +22,7 @@ const schema = z.object({
   QUEUE_PREFIX: z.string().min(1).regex(/^[^:\s]+$/, 'may not contain ":" or whitespace').default('{bulk-assign}'),
   S1_API_URL: z.url({ protocol: /^https?$/ }).default('https://api.s1.today'),
   S1_API_TOKEN: z.string().min(1).optional(),
-  S1_RATE_LIMIT: z.coerce.number().positive().max(100_000).default(10),
+  S1_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(10),
   S1_RATE_SLACK_MS: int(0, 1000).default(25),
   S1_CONCURRENCY: int(1, 5000).optional(),
   S1_TIMEOUT_MS: int(100, 600_000).default(15_000),
@@ -39,7 +39,7 @@ const schema = z.object({
 });
 
 const FLAG_NAMES: Record<string, string> = {
-  REDIS_URL: 'REDIS_URL / --redis-url',
+  REDIS_URL: 'REDIS_URL',
   S1_API_URL: 'S1_API_URL',
   S1_RATE_LIMIT: 'S1_RATE_LIMIT / --rate',
   S1_CONCURRENCY: 'S1_CONCURRENCY / --concurrency',
@@ -71,7 +71,9 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const key = String(issue?.path[0] ?? 'configuration');
-    const shown = key === 'S1_API_TOKEN' ? '' : ` (got ${JSON.stringify(input[key])})`;
+    // Values are echoed to help, except secrets: the token never, a URL only without its password.
+    const raw = input[key];
+    const shown = key === 'S1_API_TOKEN' || raw === undefined ? '' : ` (got ${JSON.stringify(key === 'REDIS_URL' ? maskUrl(String(raw)) : raw)})`;
     throw new AppError('config', `invalid ${FLAG_NAMES[key] ?? key}: ${issue?.message ?? 'invalid'}${shown}`);
   }
   const e = parsed.data;
@@ -96,6 +98,10 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     stalledIntervalMs: e.WORKER_STALLED_INTERVAL_MS,
     shutdownGraceSeconds: e.SHUTDOWN_GRACE_SECONDS,
   });
+}
+
+function maskUrl(url: string): string {
+  return url.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@');
 }
 
 /** The token is required only by commands that call the API; they ask for it here. */

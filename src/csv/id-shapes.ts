@@ -2,26 +2,22 @@
  * Which ids may reach a URL. Strict mode accepts only the shapes the S1 docs give; loose mode is an escape hatch for
  * tenants whose ids differ, and still refuses everything that could change the meaning of a URL path.
  */
+import { isSafeId } from '../safe-id.js';
+
 const ACCOUNT_USER_SHAPE = /^AUSR-\d{4}-\d{4}-\d{4}$/;
 const GROUP_SHAPE = /^UGR-\d{4}-\d{4}$/;
 
 const LOOSE_MAX_LENGTH = 64;
-// `u` makes {1,64} count code points, so an id of 64 emoji is as long as one of 64 letters.
-const LOOSE_SHAPE = /^[^/?#%\\\s\p{Cc}]{1,64}$/u;
 const LOOSE_FORBIDDEN = /[/?#%\\\s\p{Cc}]/u;
 
 export function isValidAccountUserId(id: string, loose: boolean): boolean {
-  return loose ? isLooseId(id) : ACCOUNT_USER_SHAPE.test(id);
+  return loose ? isSafeId(id) : ACCOUNT_USER_SHAPE.test(id);
 }
 
 export function isValidGroupId(id: string, loose: boolean): boolean {
-  return loose ? isLooseId(id) : GROUP_SHAPE.test(id);
+  return loose ? isSafeId(id) : GROUP_SHAPE.test(id);
 }
 
-function isLooseId(id: string): boolean {
-  // `.` and `..` are path segments of their own: /account-users/../groups would address another resource.
-  return LOOSE_SHAPE.test(id) && id !== '.' && id !== '..';
-}
 
 /**
  * Says what is wrong with an id that failed the check above, for the row's message. The id is quoted with

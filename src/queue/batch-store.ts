@@ -173,7 +173,7 @@ export class BatchStore {
     }
   }
 
-  /** Rows whose retry was interrupted (outcome byte 'r'), with their last failure detail. */
+  /** Rows whose retry was interrupted between reset and enqueue (outcome byte 'r'), with their last failure detail. */
   async *retryingRows(batchId: string, pageBytes = 65_536): AsyncGenerator<FailureDetail> {
     const k = this.keys(batchId);
     const length = await this.redis.strlen(k.outcomes);

@@ -23,6 +23,8 @@ export interface GlobalRateLimiterOptions {
   coldMs?: number;
   /** @defaultValue 100 */
   coldOffsetMs?: number;
+  /** Told when Redis fails a grant round (the pump keeps going: waiters wait, none is failed). @defaultValue none */
+  onError?: (err: unknown) => void;
 }
 
 /** Thrown to waiters when the limiter is closed (shutdown): the request was never sent. */
@@ -55,6 +57,8 @@ export class GlobalRateLimiter {
   private readonly paceUs: number;
   /** Grant rounds dropped because they arrived too late to be safe (see pump). */
   staleRounds = 0;
+  /** The fastest recent grant round trip, re-learnt every 200 rounds: the baseline that lateness is measured from. */
+  private minRtt = Infinity;
 
   constructor(
     private readonly scripts: Scripts,
@@ -121,19 +125,22 @@ export class GlobalRateLimiter {
         const asked = performance.now();
         try {
           [granted, waitMs] = await this.scripts.acquireSlots([this.keys.rateLog, this.keys.ratePause, this.keys.rateLearnt], [this.options.rate, wanted, this.windowUs, `${this.nonce}-${this.round++}`, this.paceUs, this.offsetUs()]);
-          // Slots are stamped in Redis while we wait for the answer. If the answer (or our event loop) took longer
-          // than the slack, these requests would reach the server later than stamped and could crowd a window:
-          // drop the slots unused (they only make the real rate lower) and ask again.
-          if (granted > 0 && this.slackMs > 0 && performance.now() - asked > this.slackMs) {
+          // Slots are stamped in Redis while we wait for the answer. A steady round trip only shifts every request
+          // by the same amount; but if this answer (or our event loop) was late by more than the slack, these
+          // requests would reach the server later than stamped and could crowd a window: drop the slots unused
+          // (they only make the real rate lower) and ask again.
+          const rtt = performance.now() - asked;
+          if (this.round % 200 === 0 || rtt < this.minRtt) this.minRtt = rtt;
+          if (granted > 0 && this.slackMs > 0 && rtt - this.minRtt > this.slackMs) {
             this.staleRounds++;
             continue;
           }
         } catch (err) {
           // Redis is briefly gone (restart, failover): keep the waiters and try again rather than failing rows.
           if (this.closed) break;
+          this.options.onError?.(err);
           waitMs = 500;
           granted = 0;
-          void err;
         }
         for (const w of this.waiters.splice(0, granted)) w.resolve();
         if (granted === 0 && this.waiters.length > 0) {

@@ -1,4 +1,6 @@
+import { stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
+import { AppError } from '../errors.js';
 import type { Queue } from 'bullmq';
 import pLimit from 'p-limit';
 import { readAssignments, type RowResult } from '../csv/index.js';
@@ -91,6 +93,9 @@ export async function planFile(path: string, looseIds: boolean, inPlace: (u: str
 export async function importBatch(path: string, store: BatchStore, queue: Queue, log: Logger, options: ImportOptions): Promise<ImportResult> {
   const looseIds = options.looseIds ?? false;
   const source = resolve(path);
+  const before = await stat(path).catch((err: unknown) => {
+    throw new AppError('io', `cannot read ${path}: ${(err as Error).message}`, { cause: err });
+  });
   const [fingerprint, counts] = await Promise.all([fileFingerprint(path), validateFile(path, looseIds)]);
   const { batchId } = options;
   const status = await store.createBatch(batchId, `${fingerprint}${looseIds ? ':loose' : ''}`, source, counts.rows, looseIds, options.meta);
@@ -145,11 +150,19 @@ export async function importBatch(path: string, store: BatchStore, queue: Queue,
     enqueued += todo.length;
   };
 
+  // The first chunk that fails stops the import; the error is kept here so that no rejection goes unheard while
+  // the file is still being read. What was enqueued stays: running the import again adds only what is missing.
+  let failure: { err: unknown } | undefined;
   const dispatch = async (chunk: RowResult[]) => {
-    const p = limit(() => handleChunk(chunk)).finally(() => inflight.delete(p));
+    const p: Promise<void> = limit(() => handleChunk(chunk))
+      .catch((err: unknown) => {
+        failure ??= { err };
+      })
+      .finally(() => inflight.delete(p));
     inflight.add(p);
     // Backpressure: never read far ahead of Redis, so memory stays flat however large the file.
     if (inflight.size >= (options.parallelChunks ?? 4) * 2) await Promise.race(inflight);
+    if (failure) throw failure.err;
   };
 
   let chunk: RowResult[] = [];
@@ -162,6 +175,13 @@ export async function importBatch(path: string, store: BatchStore, queue: Queue,
   }
   if (chunk.length > 0) await dispatch(chunk);
   await Promise.all(inflight);
+  if (failure) throw failure.err;
+  // The two passes and the fingerprint read the file three times; a file changed meanwhile would leave a batch
+  // whose rows and jobs disagree. Refuse to mark such an import complete.
+  const after = await stat(path);
+  if (after.size !== before.size || after.mtimeMs !== before.mtimeMs) {
+    throw new AppError('io', `${basename(source)} changed while it was being imported: import it again under a new --batch id once it is complete`);
+  }
 
   const done = await store.finishImport(batchId);
   blog.info({ enqueued, done }, 'import finished');

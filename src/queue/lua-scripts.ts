@@ -18,6 +18,17 @@ local function checkDone(batchKey, now)
 end
 `;
 
+// A batch's keys are created as rows get outcomes; each new one takes the batch hash's expiry, so a batch that
+// never finishes still leaves nothing behind once its retention has passed.
+const KEEP_LIKE_BATCH = `
+local function keepLikeBatch(batchKey, key)
+  if redis.call('PTTL', key) == -1 then
+    local ttl = redis.call('PTTL', batchKey)
+    if ttl > 0 then redis.call('PEXPIRE', key, ttl) end
+  end
+end
+`;
+
 /**
  * Records a row's outcome idempotently: counters move only when the outcome changes, so a job that runs twice
  * (stall, crash after the call) is counted once. A success is never replaced: the assignment exists.
@@ -25,12 +36,12 @@ end
  * ARGV: line, code, outcome, reason, detailJson ('' for successes), mode ('set' | 'if-absent'), nowMs.
  * Returns {changed, done}.
  */
-export const RECORD_OUTCOME = `${CHECK_DONE}
+export const RECORD_OUTCOME = `${CHECK_DONE}${KEEP_LIKE_BATCH}
 local line = tonumber(ARGV[1])
 local code, outcome, reason, detail, mode = ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
 local names = { a = 'assigned', m = 'already-member', f = 'failed', i = 'invalid', d = 'duplicate' }
 local old = redis.call('GETRANGE', KEYS[2], line, line)
-if old == 'r' then
+if old == 'r' or old == 'q' then
   -- Being retried: it already left the failed count; only its old failure detail goes.
   redis.call('HDEL', KEYS[3], ARGV[1])
   old = ''
@@ -53,9 +64,13 @@ end
 redis.call('SETRANGE', KEYS[2], line, code)
 redis.call('HINCRBY', KEYS[1], outcome, 1)
 redis.call('HINCRBY', KEYS[5], outcome .. '|' .. reason, 1)
+keepLikeBatch(KEYS[1], KEYS[2])
+keepLikeBatch(KEYS[1], KEYS[5])
 if detail ~= '' then
   redis.call('HSET', KEYS[3], ARGV[1], detail)
   redis.call('ZADD', KEYS[4], line, ARGV[1])
+  keepLikeBatch(KEYS[1], KEYS[3])
+  keepLikeBatch(KEYS[1], KEYS[4])
 end
 return {1, checkDone(KEYS[1], ARGV[7])}
 `;
@@ -84,6 +99,18 @@ for i = 1, #ARGV do
 end
 if n > 0 then redis.call('HDEL', KEYS[1], 'finishedAt') end
 return n
+`;
+
+/**
+ * After a retry's jobs are enqueued: 'r' (reset, no job yet) becomes 'q' (queued), so running `retry` again does not
+ * enqueue the row twice. A row that already has its new outcome is left alone. KEYS: outcomes. ARGV: lines...
+ */
+export const MARK_QUEUED = `
+for i = 1, #ARGV do
+  local line = tonumber(ARGV[i])
+  if redis.call('GETRANGE', KEYS[1], line, line) == 'r' then redis.call('SETRANGE', KEYS[1], line, 'q') end
+end
+return #ARGV
 `;
 
 /** KEYS: batch. ARGV: nowMs. Returns 1 when this call finished the batch. */
@@ -116,7 +143,8 @@ return 'created'
  * window), slots are paced: at most ceil(limit/10) in any tenth of the window. Bursts of a whole window's worth
  * of requests contend for sockets and CPU and reach the server with uneven delays; paced ones arrive as sent.
  * The limit is the configured one, or lower while the learnt limit (KEYS[3], see LEARN_LIMIT) says the server
- * allows less; a learnt limit creeps back up by 2% of the configured one every two windows without a 429.
+ * allows less; a limit learnt from bare 429s creeps back up by 2% of the configured one (at least 1) every two
+ * windows without a 429; an announced one holds until the server announces another.
  * KEYS: rate log, pause key, learnt-limit hash. ARGV: limit, wanted, windowUs (slack included), nonce, paceUs,
  * offsetUs (slots are stamped this much later than now: a cold worker's requests reach the server late).
  * Returns {granted, waitMs}: waitMs is how long until a slot frees up (or the pause ends) when none was granted.
@@ -126,11 +154,12 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local pause = redis.call('PTTL', KEYS[2])
 if pause > 0 then return {0, pause} end
-local limit, wanted, window, pace = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[5])
+local limit, wanted, window, pace = math.max(1, math.floor(tonumber(ARGV[1]))), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[5])
 local learnt = tonumber(redis.call('HGET', KEYS[3], 'limit') or '')
 if learnt then
   local changed = tonumber(redis.call('HGET', KEYS[3], 'changedAt') or '0')
-  if now - changed > 2 * window then
+  -- A limit the server announced holds until it announces another; one learnt from bare 429s creeps back up.
+  if redis.call('HEXISTS', KEYS[3], 'announced') == 0 and now - changed > 2 * window then
     learnt = learnt + math.max(1, limit * 0.02)
     if learnt >= limit then
       redis.call('DEL', KEYS[3])
@@ -192,6 +221,7 @@ if announced then
     redis.call('DEL', KEYS[1])
   else
     redis.call('HSET', KEYS[1], 'limit', tostring(n), 'changedAt', now, 'announced', 1)
+    redis.call('PEXPIRE', KEYS[1], 3600000)
   end
   return tostring(n)
 end
@@ -199,6 +229,7 @@ local changed = tonumber(redis.call('HGET', KEYS[1], 'changedAt') or '0')
 if now - changed < window then return tostring(current) end
 local n = math.max(1, current * 0.75)
 redis.call('HSET', KEYS[1], 'limit', tostring(n), 'changedAt', now)
+redis.call('HDEL', KEYS[1], 'announced')
 redis.call('PEXPIRE', KEYS[1], 3600000)
 return tostring(n)
 `;

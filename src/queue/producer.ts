@@ -11,8 +11,12 @@ export interface Producer {
   close(): Promise<void>;
 }
 
-export async function openProducer(config: Config): Promise<Producer> {
-  const redis = createRedis(config.redisUrl, 'producer');
+/**
+ * `role: 'worker'` rides out a Redis restart instead of failing fast: for `run`, which waits on the batch as long
+ * as its in-process worker does.
+ */
+export async function openProducer(config: Config, role: 'producer' | 'worker' = 'producer'): Promise<Producer> {
+  const redis = createRedis(config.redisUrl, role);
   await connectRedis(redis, config.redisUrl);
   const store = new BatchStore(redis, config.prefix, Math.round(config.batchRetentionDays * 86_400));
   const queue = createAssignQueue(redis, config.prefix);

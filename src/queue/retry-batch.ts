@@ -43,6 +43,7 @@ export async function retryBatch(store: BatchStore, queue: Queue, batchId: strin
         opts: { jobId: `${batchId}-${r.line}-r${round}`, attempts: options.maxAttempts, backoff: { type: 'jitter' } },
       })),
     );
+    await store.scripts.markQueued(store.keys(batchId).outcomes, rows.map((r) => r.line));
     retried += rows.length;
   };
 

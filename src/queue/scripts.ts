@@ -1,5 +1,5 @@
 import type { ChainableCommander, Redis } from 'ioredis';
-import { ACQUIRE_SLOTS, CHECK_BATCH_DONE, CREATE_BATCH, EXTEND_PAUSE, LEARN_LIMIT, RECORD_OUTCOME, RESET_OUTCOMES } from './lua-scripts.js';
+import { ACQUIRE_SLOTS, CHECK_BATCH_DONE, CREATE_BATCH, EXTEND_PAUSE, LEARN_LIMIT, MARK_QUEUED, RECORD_OUTCOME, RESET_OUTCOMES } from './lua-scripts.js';
 
 type Script = (...args: (string | number)[]) => Promise<unknown>;
 
@@ -7,6 +7,7 @@ type Script = (...args: (string | number)[]) => Promise<unknown>;
 export interface Scripts {
   recordOutcome(keys: string[], args: (string | number)[], pipeline?: ChainableCommander): Promise<[number, number]>;
   resetOutcomes(keys: string[], lines: number[]): Promise<number>;
+  markQueued(outcomesKey: string, lines: number[]): Promise<number>;
   checkBatchDone(batchKey: string, now: number): Promise<number>;
   createBatch(keys: string[], args: (string | number)[]): Promise<string>;
   acquireSlots(keys: string[], args: (string | number)[]): Promise<[number, number]>;
@@ -17,6 +18,7 @@ export interface Scripts {
 const DEFINITIONS = {
   baRecordOutcome: { numberOfKeys: 5, lua: RECORD_OUTCOME },
   baResetOutcomes: { numberOfKeys: 5, lua: RESET_OUTCOMES },
+  baMarkQueued: { numberOfKeys: 1, lua: MARK_QUEUED },
   baCheckDone: { numberOfKeys: 1, lua: CHECK_BATCH_DONE },
   baCreateBatch: { numberOfKeys: 2, lua: CREATE_BATCH },
   baAcquireSlots: { numberOfKeys: 3, lua: ACQUIRE_SLOTS },
@@ -38,6 +40,7 @@ export function loadScripts(redis: Redis): Scripts {
       return call(redis, 'baRecordOutcome')(...keys, ...args) as Promise<[number, number]>;
     },
     resetOutcomes: (keys, lines) => call(redis, 'baResetOutcomes')(...keys, ...lines) as Promise<number>,
+    markQueued: (outcomesKey, lines) => call(redis, 'baMarkQueued')(outcomesKey, ...lines) as Promise<number>,
     checkBatchDone: (batchKey, now) => call(redis, 'baCheckDone')(batchKey, now) as Promise<number>,
     createBatch: (keys, args) => call(redis, 'baCreateBatch')(...keys, ...args) as Promise<string>,
     acquireSlots: (keys, args) => call(redis, 'baAcquireSlots')(...keys, ...args) as Promise<[number, number]>,

@@ -10,6 +10,7 @@ import { createS1Client } from '../s1/index.js';
 import { createAssignQueue } from './assign-queue.js';
 import { BatchStore } from './batch-store.js';
 import { GlobalRateLimiter } from './global-rate-limiter.js';
+import { reconcileFailedJobs, recordFailedJob } from './reconcile-failed.js';
 import { ASSIGN_QUEUE, globalKeys } from './keys.js';
 import { connectRedis, createRedis, evictionPolicyWarning } from './redis-connection.js';
 
@@ -79,7 +80,11 @@ export async function startWorker(config: Config, log: Logger, options: StartWor
       log.info('a new API token is configured: resuming the queue that a rejected token had paused');
     }
 
-    const limiter = new GlobalRateLimiter(store.scripts, gkeys, { rate: config.rateLimit, slackMs: config.rateSlackMs });
+    const limiter = new GlobalRateLimiter(store.scripts, gkeys, {
+      rate: config.rateLimit,
+      slackMs: config.rateSlackMs,
+      onError: (err) => log.warn({ err: (err as Error).message }, 'rate limiter could not reach Redis; retrying'),
+    });
     const client = createS1Client({ baseUrl: config.apiUrl, token, timeoutMs: config.timeoutMs, connections: Math.min(config.concurrency, 256) });
     cleanups.push(() => client.close());
     const force = new AbortController();
@@ -110,7 +115,6 @@ export async function startWorker(config: Config, log: Logger, options: StartWor
       config,
       log,
       forceSignal: force.signal,
-      rateLimitQueue: (ms) => worker.rateLimit(ms),
       isAuthFailed: () => authFailure !== undefined,
       onBatchDone: reportDone,
       async onAuthFailure(status, message) {
@@ -147,20 +151,16 @@ export async function startWorker(config: Config, log: Logger, options: StartWor
     worker.on('error', (err) => log.error({ err }, 'worker error'));
     // A job can fail outside the processor (stalled too often, a bug): give the row its outcome so nothing is lost.
     worker.on('failed', (job, err) => {
-      if (!job) return;
+      if (!job || job.queueName !== ASSIGN_QUEUE) return;
       const final = err.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1) || /stalled/i.test(err.message);
       if (!final) return;
-      const { b, l, u, g } = job.data;
-      const reason = /stalled/i.test(err.message) ? 'stalled' : 'error';
-      void store
-        .recordOutcome(b, { line: l, accountUserId: u, groupId: g, outcome: 'failed', reason, attempts: job.attemptsMade, message: err.message.slice(0, 300) }, 'if-absent')
+      void recordFailedJob(store, job, log)
         .then((res) => {
-          if (res.changed) log.warn({ batchId: b, jobId: job.id, line: l, accountUserId: u, groupId: g, outcome: 'failed', reason, attempts: job.attemptsMade, message: err.message }, 'row outcome');
-          if (res.done) reportDone(b);
+          if (res.done) reportDone(job.data.b);
         })
-        .catch((e: unknown) => log.error({ err: e, jobId: job.id }, 'could not record a failed job'));
+        .catch((e: unknown) => log.error({ err: e, jobId: job.id }, 'could not record a failed job; the next worker start will'));
     });
-
+    for (const batchId of await reconcileFailedJobs(queue, store, log)) reportDone(batchId);
     // ---- Scheduled syncs (src/schedule, jobs/sync-schedule.ts): a second BullMQ worker on the "sync" queue runs the
     // ticks of `bulk-assign schedule` job schedulers, one at a time per process; each tick imports one batch.
     // It closes first (cleanups run in reverse): no new tick starts while the row worker drains. ----
@@ -186,7 +186,7 @@ export async function startWorker(config: Config, log: Logger, options: StartWor
       close(forceNow = false) {
         if (forceNow) force.abort();
         closing ??= runCleanups();
-        return forceNow ? Promise.race([closing, worker.close(true)]).then(() => closing) : closing;
+        return closing;
       },
     };
   } catch (err) {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -35,7 +36,7 @@ export async function writeReport(store: BatchStore, batchId: string, dir: strin
   if (!report) throw new AppError('not-found', `no batch ${batchId} (it may have expired)`);
   const jsonPath = join(dir, 'report.json');
   const csvPath = join(dir, 'failures.csv');
-  const suffix = `.${process.pid}.${Date.now()}.tmp`;
+  const suffix = `.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
   try {
     await mkdir(dir, { recursive: true });
     await pipeline(

@@ -18,6 +18,26 @@ async function jobCounts(e: E2E) {
 }
 
 describe('crashes and shutdown', () => {
+  it('a row whose job runs twice (duplicate delivery) is sent twice but counted and logged once', async () => {
+    e = await startE2E('twice');
+    expect((await e.cli(['import', e.file('t.csv', csvRows(6)), '--batch', 'twice'])).code).toBe(0);
+    // A second job for every row, as a redelivery would make: both run, both record.
+    const q = createAssignQueue(e.redis, e.prefix);
+    const jobs = await q.getJobs(['waiting']);
+    await q.addBulk(jobs.map((j) => ({ name: 'assign', data: j.data, opts: { jobId: `again-${j.data.l}` } })));
+    await q.close();
+    const w = spawnCli(['worker', '--concurrency', '2'], e.env());
+    const out = collect(w);
+    await waitFor('all twelve jobs to run', () => e.sim.stats().posts >= 12);
+    await waitFor('the queue to drain', async () => (await jobCounts(e)).active === 0 && (await jobCounts(e)).waiting === 0);
+    w.kill('SIGTERM');
+    await once(w, 'exit');
+    expect(Object.values(e.sim.stats().perPair)).toEqual([2, 2, 2, 2, 2, 2]);
+    expect(await e.store.getBatch('twice')).toMatchObject({ rows: 6, assigned: 6, failed: 0, pending: 0, done: true });
+    const outcomeLines = out.stdout().split('\n').filter((l) => l.includes('"row outcome"'));
+    expect(outcomeLines).toHaveLength(6);
+  });
+
   it('a worker killed with SIGKILL mid-request: another finishes its rows, the jobs run twice, counts stay exact', async () => {
     e = await startE2E('kill9', { latencyMs: 1500 });
     const imp = await e.cli(['import', e.file('k.csv', csvRows(10)), '--batch', 'kill9']);

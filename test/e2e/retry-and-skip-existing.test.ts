@@ -37,9 +37,12 @@ describe('bulk-assign retry', () => {
     expect(JSON.parse(r1.stdout)).toEqual({ batchId: 'retry', retried: 2, byReason: { 'http-503': 2 } });
     // Counts moved from failed back to pending at once...
     expect(await e.store.getBatch('retry')).toMatchObject({ failed: 1, pending: 2, done: false });
+    // ...and running retry again before a worker took them does not enqueue them twice.
+    expect(JSON.parse((await e.cli(['retry', 'retry', '--json'])).stdout)).toMatchObject({ retried: 0 });
     // ...and on to the new outcome; the worker writes the report again when the batch finishes.
     const second = await work('retry', env);
     expect(second).toMatchObject({ assigned: 5, failed: 1, pending: 0, done: true });
+    expect(e.sim.stats().perPair[`${U(2)}|${G}`]).toBe(3);
     const report = JSON.parse(readFileSync(join(e.dir, 'reports', 'retry', 'report.json'), 'utf8'));
     expect(report).toMatchObject({ assigned: 5, failed: 1, failuresByReason: { 'http-404': 1 } });
 

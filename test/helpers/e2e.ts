@@ -79,6 +79,22 @@ export function csvRows(n: number, group = 'UGR-1234-5678', start = 1): string {
   return lines.join('\n') + '\n';
 }
 
+/** Every value under `prefix`, read type by type (DUMP output is compressed, so searching it proves nothing). */
+export async function redisValues(redis: Redis, prefix: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const key of await redis.keys(`${prefix}*`)) {
+    out.push(key);
+    const type = await redis.type(key);
+    if (type === 'string') out.push((await redis.getBuffer(key))?.toString('latin1') ?? '');
+    else if (type === 'hash') out.push(...Object.entries(await redis.hgetall(key)).flat());
+    else if (type === 'list') out.push(...(await redis.lrange(key, 0, -1)));
+    else if (type === 'set') out.push(...(await redis.smembers(key)));
+    else if (type === 'zset') out.push(...(await redis.zrange(key, 0, -1)));
+    else if (type === 'stream') out.push(JSON.stringify(await redis.xrange(key, '-', '+')));
+  }
+  return out;
+}
+
 /** Parses NDJSON log output, ignoring non-JSON lines (summaries). */
 export function logLines(stdout: string): Array<Record<string, unknown>> {
   return stdout
@@ -95,6 +111,6 @@ export async function importAndWork(e: E2E, csv: string, batchId: string, worker
   const outputs = procs.map((p) => collect(p));
   const batch = await e.waitDone(batchId, timeoutMs);
   for (const p of procs) p.kill('SIGTERM');
-  const codes = await Promise.all(procs.map(async (p) => (p.exitCode ?? (await once(p, 'exit'))[0]) as number | null));
+  const codes = await Promise.all(procs.map(async (p) => (p.exitCode !== null || p.signalCode !== null ? p.exitCode : ((await once(p, 'exit'))[0] as number | null))));
   return { batch, codes, logs: outputs.flatMap((o) => logLines(o.stdout())), stderr: outputs.map((o) => o.stderr()).join('') };
 }

@@ -141,8 +141,7 @@ describe('--mode changes', () => {
     expect(second).toMatchObject({ outcome: 'batch', enqueued: 3 });
     const b2 = (await store.getBatch(second.batchId))!;
     expect(b2).toMatchObject({ rows: 6, alreadyMember: 3, pending: 3, meta: { mode: 'changes' } });
-    // (The batch store keeps reasons of failures only; the worker's log lines carry `reason: "unchanged"`, see the e2e test.)
-    expect(await store.reasonCounts(second.batchId)).toEqual({ 'already-member|': 3 });
+    expect(await store.reasonCounts(second.batchId)).toEqual({ 'already-member|unchanged': 3 });
     const k = scheduleKeys(config.prefix, 'delta');
     expect(await redis.strlen(k.memory)).toBe(3 * 8);
     expect(await redis.exists(k.pairs(first.batchId)), 'the folded pair list is dropped').toBe(0);

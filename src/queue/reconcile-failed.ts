@@ -1,0 +1,34 @@
+import type { Job, Queue } from 'bullmq';
+import type { AssignPayload } from '../../jobs/index.js';
+import type { Logger } from '../log/logger.js';
+import type { BatchStore, RecordResult } from './batch-store.js';
+
+/**
+ * Gives a job that BullMQ failed its row's outcome, then removes the job. Failed jobs are kept by BullMQ until this
+ * has run, so a crash between "BullMQ failed it" and "we recorded it" leaves the job to be reconciled at the next
+ * worker start instead of a row pending for ever. A row that already has an outcome (the processor records
+ * before it throws) is left as it is.
+ */
+export async function recordFailedJob(store: BatchStore, job: Job<AssignPayload>, log: Logger): Promise<RecordResult> {
+  const { b, l, u, g } = job.data;
+  const message = (job.failedReason || 'failed').slice(0, 300);
+  const reason = /stalled/i.test(message) ? 'stalled' : 'error';
+  const res = await store.recordOutcome(b, { line: l, accountUserId: u, groupId: g, outcome: 'failed', reason, attempts: job.attemptsMade, message }, 'if-absent');
+  if (res.changed) log.warn({ batchId: b, jobId: job.id, line: l, accountUserId: u, groupId: g, outcome: 'failed', reason, attempts: job.attemptsMade, message }, 'row outcome');
+  await job.remove().catch(() => undefined);
+  return res;
+}
+
+/** At worker start: every failed job left behind by a crash gets its outcome; returns the batches this finished. */
+export async function reconcileFailedJobs(queue: Queue, store: BatchStore, log: Logger): Promise<string[]> {
+  const finished: string[] = [];
+  for (let round = 0; round < 10_000; round++) {
+    const jobs = (await queue.getFailed(0, 99)) as Job<AssignPayload>[];
+    if (jobs.length === 0) break;
+    for (const job of jobs) {
+      const res = await recordFailedJob(store, job, log);
+      if (res.done) finished.push(job.data.b);
+    }
+  }
+  return finished;
+}
