@@ -65,9 +65,15 @@ export function createAssignProcessor(ctx: AssignContext) {
     const started = performance.now();
     const log = ctx.log.child({ batchId, jobId, line });
 
+    // What this call is counted as in the report's httpStatusCounts: the status, or the transport failure.
+    let countAs: number | string | undefined;
+    const count = () => {
+      if (countAs !== undefined) void ctx.store.countRequest(batchId, countAs).catch(() => undefined);
+    };
     const finish = async (outcome: Outcome, reason: string, httpStatus: number | undefined, message?: string): Promise<void> => {
       const detail: FailureDetail = { line, accountUserId, groupId, outcome, reason, httpStatus, attempts: attempt, message };
-      const res = await ctx.store.recordOutcome(batchId, detail);
+      // The request is counted in the same round trip as the outcome.
+      const res = await ctx.store.recordOutcome(batchId, detail, 'set', countAs);
       if (res.changed) {
         const durationMs = Math.round(performance.now() - started);
         const fields = { accountUserId, groupId, outcome, reason: reason || undefined, httpStatus, attempts: attempt, durationMs };
@@ -96,16 +102,17 @@ export function createAssignProcessor(ctx: AssignContext) {
       if (!(err instanceof S1TransportError)) throw err;
       // Aborted by a forced shutdown: not the row's fault, so no attempt is used.
       if (err.code === 'aborted') throw putBack();
-      void ctx.store.countRequest(batchId, err.code).catch(() => undefined);
+      countAs = err.code;
       if (TRANSPORT_CLASS[err.code] === 'permanent' || attempt >= maxAttempts) {
         await finish('failed', err.code, undefined, err.message);
         throw new UnrecoverableError(`${err.code}: ${err.message}`);
       }
+      count();
       log.debug({ attempt, reason: err.code }, 'transient failure, will retry');
       throw new Error(`${err.code}: ${err.message}`);
     }
 
-    void ctx.store.countRequest(batchId, answer.status).catch(() => undefined);
+    countAs = answer.status;
     noteDeprecation(answer, batchId);
     const announced = announcedLimit(answer.headers);
     if (announced !== undefined && announced < ctx.config.rateLimit) void ctx.limiter.learn(announced).catch(() => undefined);
@@ -128,9 +135,11 @@ export function createAssignProcessor(ctx: AssignContext) {
           await finish('failed', `http-${status}`, status, message);
           throw new UnrecoverableError(`http-${status}`);
         }
+        count();
         log.debug({ attempt, httpStatus: status }, 'transient failure, will retry');
         throw new Error(`http-${status}`);
       case 'auth':
+        count();
         await ctx.onAuthFailure(status, message ?? 'token rejected');
         throw putBack();
       case 'rate-limited': {
@@ -143,6 +152,7 @@ export function createAssignProcessor(ctx: AssignContext) {
         // The pause goes first: every worker checks it before each request, so the sooner it is set the fewer
         // requests follow this one into the 429.
         await ctx.limiter.pause(waitMs);
+        count();
         const limit = await ctx.limiter.learn(announced);
         log.info({ httpStatus: 429, waitMs, rateLimitedTimes: hits, learntLimit: limit }, 'rate limited: pausing every worker');
         await job.updateData({ ...job.data, r: hits });

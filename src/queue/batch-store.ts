@@ -77,8 +77,8 @@ export class BatchStore {
   }
 
   /** Records one row's final outcome exactly once (see RECORD_OUTCOME). */
-  async recordOutcome(batchId: string, d: FailureDetail, mode: 'set' | 'if-absent' = 'set'): Promise<RecordResult> {
-    const [changed, done] = await this.scripts.recordOutcome(this.allKeys(batchId), this.outcomeArgs(d, mode));
+  async recordOutcome(batchId: string, d: FailureDetail, mode: 'set' | 'if-absent' = 'set', countRequestAs?: number | string): Promise<RecordResult> {
+    const [changed, done] = await this.scripts.recordOutcome(this.allKeys(batchId), [...this.outcomeArgs(d, mode), countRequestAs ?? '']);
     if (done === 1) await this.touch(batchId);
     return { changed: changed === 1, done: done === 1 };
   }
@@ -88,7 +88,7 @@ export class BatchStore {
     if (details.length === 0) return [];
     const pipeline = this.redis.pipeline();
     const keys = this.allKeys(batchId);
-    for (const d of details) void this.scripts.recordOutcome(keys, this.outcomeArgs(d, 'set'), pipeline);
+    for (const d of details) void this.scripts.recordOutcome(keys, [...this.outcomeArgs(d, 'set'), ''], pipeline);
     const results = (await pipeline.exec()) ?? [];
     return results.map(([err, value]) => {
       if (err) throw err;

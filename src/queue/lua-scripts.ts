@@ -33,10 +33,15 @@ end
  * Records a row's outcome idempotently: counters move only when the outcome changes, so a job that runs twice
  * (stall, crash after the call) is counted once. A success is never replaced: the assignment exists.
  * KEYS: batch, outcomes, failures, failIdx, reasons.
- * ARGV: line, code, outcome, reason, detailJson ('' for successes), mode ('set' | 'if-absent'), nowMs.
+ * ARGV: line, code, outcome, reason, detailJson ('' for successes), mode ('set' | 'if-absent'), nowMs,
+ * countAs (the HTTP status or transport failure of the call that led here, counted whatever the outcome; '' = none).
  * Returns {changed, done}.
  */
 export const RECORD_OUTCOME = `${CHECK_DONE}${KEEP_LIKE_BATCH}
+if ARGV[8] and ARGV[8] ~= '' then
+  redis.call('HINCRBY', KEYS[1], 'requests', 1)
+  redis.call('HINCRBY', KEYS[1], 'h:' .. ARGV[8], 1)
+end
 local line = tonumber(ARGV[1])
 local code, outcome, reason, detail, mode = ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
 local names = { a = 'assigned', m = 'already-member', f = 'failed', i = 'invalid', d = 'duplicate' }
