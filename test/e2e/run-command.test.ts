@@ -38,6 +38,9 @@ describe('bulk-assign run (as a subprocess)', () => {
     expect(new Set(rowLines.map((l) => l.line)).size).toBe(30);
     expect(e.sim.stats().posts).toBe(30);
     expect(res.stdout).toContain('assigned 30');
+    // Without a TTY: plain progress lines on stderr (no bar), the last one when the batch is done.
+    expect(res.stderr).toMatch(/progress clean-1: 30\/30 rows, [\d.]+\/s, failures 0/);
+    expect(res.stderr).not.toContain('\u001b[');
     // The worker also writes the report on its own when the last row lands.
     expect(existsSync(join(e.dir, 'reports', 'clean-1', 'report.json'))).toBe(true);
   });
