@@ -57,8 +57,9 @@ export class GlobalRateLimiter {
   private readonly paceUs: number;
   /** Grant rounds dropped because they arrived too late to be safe (see pump). */
   staleRounds = 0;
-  /** The fastest recent grant round trip, re-learnt every 200 rounds: the baseline that lateness is measured from. */
-  private minRtt = Infinity;
+  /** The usual grant round trip (moving average): the baseline that lateness is measured from. */
+  private usualRtt: number | undefined;
+  private droppedInARow = 0;
 
   constructor(
     private readonly scripts: Scripts,
@@ -126,15 +127,19 @@ export class GlobalRateLimiter {
         try {
           [granted, waitMs] = await this.scripts.acquireSlots([this.keys.rateLog, this.keys.ratePause, this.keys.rateLearnt], [this.options.rate, wanted, this.windowUs, `${this.nonce}-${this.round++}`, this.paceUs, this.offsetUs()]);
           // Slots are stamped in Redis while we wait for the answer. A steady round trip only shifts every request
-          // by the same amount; but if this answer (or our event loop) was late by more than the slack, these
-          // requests would reach the server later than stamped and could crowd a window: drop the slots unused
-          // (they only make the real rate lower) and ask again.
+          // by the same amount; but if this answer (or our event loop) was late by more than the slack compared
+          // with the usual round trip, these requests would reach the server later than stamped and could crowd a
+          // window: drop the slots unused (they only make the real rate lower) and ask again. Never more than a
+          // few rounds in a row, so a starved process still makes progress.
           const rtt = performance.now() - asked;
-          if (this.round % 200 === 0 || rtt < this.minRtt) this.minRtt = rtt;
-          if (granted > 0 && this.slackMs > 0 && rtt - this.minRtt > this.slackMs) {
+          const usual = this.usualRtt ?? rtt;
+          this.usualRtt = usual + (rtt - usual) * 0.2;
+          if (granted > 0 && this.slackMs > 0 && rtt - usual > this.slackMs && this.droppedInARow < 3) {
             this.staleRounds++;
+            this.droppedInARow++;
             continue;
           }
+          this.droppedInARow = 0;
         } catch (err) {
           // Redis is briefly gone (restart, failover): keep the waiters and try again rather than failing rows.
           if (this.closed) break;

@@ -14,7 +14,7 @@ afterEach(async () => {
 const AOF = ['--appendonly', 'yes', '--appendfsync', 'everysec', '--maxmemory-policy', 'noeviction'];
 
 describe('Redis restarted mid-batch (AOF on)', () => {
-  it('workers reconnect and finish; nothing is lost and the counts are exact', async () => {
+  it('workers reconnect and finish; nothing is lost and the counts are exact', { timeout: 120_000 }, async () => {
     redis = await startRedisServer(AOF);
     e = await startE2E('restart', {}, { url: redis.url });
     expect((await e.cli(['import', e.file('r.csv', csvRows(60)), '--batch', 'restart'])).code).toBe(0);
@@ -28,7 +28,11 @@ describe('Redis restarted mid-batch (AOF on)', () => {
     await new Promise((r) => setTimeout(r, 1500));
     redis = await startRedisServer(AOF, port, dir);
     await e.redis.connect();
-    const b = await e.waitDone('restart', 60_000);
+    const b = await e.waitDone('restart', 90_000).catch(async (err: unknown) => {
+      // Say where it stood, so a failure here can be diagnosed from the CI log alone.
+      const status = await e!.store.getBatch('restart');
+      throw new Error(`${(err as Error).message}; batch ${JSON.stringify(status)}; worker stderr: ${out.stderr().slice(-2000)}; stdout tail: ${out.stdout().slice(-3000)}`);
+    });
     w.kill('SIGTERM');
     const [code] = await once(w, 'exit');
     expect(code, out.stderr()).toBe(0);
