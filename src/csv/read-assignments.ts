@@ -24,6 +24,7 @@ export async function* readAssignments(
   options: ReadAssignmentsOptions = {},
 ): AsyncGenerator<RowResult> {
   const loose = options.looseIds ?? false;
+  const known = options.knownDuplicates;
   const fileLabel = basename(path);
   let handle: FileHandle;
   try {
@@ -48,7 +49,11 @@ export async function* readAssignments(
       }
       const row = classifyRow(record, columns, loose);
       const firstLine =
-        row.kind === 'valid' ? duplicates.firstLineOf(row.accountUserId, row.groupId, row.line) : undefined;
+        row.kind !== 'valid'
+          ? undefined
+          : known
+            ? known.get(row.line)
+            : duplicates.firstLineOf(row.accountUserId, row.groupId, row.line);
       if (firstLine === undefined) {
         yield row;
       } else {

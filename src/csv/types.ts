@@ -6,6 +6,13 @@ export interface ReadAssignmentsOptions {
    * @defaultValue false
    */
   looseIds?: boolean;
+  /**
+   * Duplicates already known from an earlier pass over the same file (line -> first line). When given, the reader
+   * keeps no index of its own and reports exactly these lines as duplicates: the second pass of an import then
+   * costs no memory per pair.
+   * @defaultValue undefined (the reader finds duplicates itself)
+   */
+  knownDuplicates?: ReadonlyMap<number, number>;
 }
 
 /** Why a data row cannot be sent to the API. */

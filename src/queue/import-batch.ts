@@ -35,6 +35,8 @@ export interface ValidationCounts {
   valid: number;
   invalid: number;
   duplicate: number;
+  /** Duplicate line -> the line it repeats; pass 2 reuses it instead of indexing every pair again. */
+  duplicates?: Map<number, number>;
 }
 
 export interface ImportResult extends ValidationCounts {
@@ -53,11 +55,13 @@ export interface ImportResult extends ValidationCounts {
 /** Pass 1: read the whole file, validating structure and rows. Throws on structural damage; writes nothing. */
 export async function validateFile(path: string, looseIds: boolean): Promise<ValidationCounts> {
   const counts: ValidationCounts = { rows: 0, valid: 0, invalid: 0, duplicate: 0 };
+  const duplicates = new Map<number, number>();
   for await (const row of readAssignments(path, { looseIds })) {
     counts.rows++;
     counts[row.kind]++;
+    if (row.kind === 'duplicate') duplicates.set(row.line, row.firstLine);
   }
-  return counts;
+  return { ...counts, duplicates };
 }
 
 export interface Plan extends ValidationCounts {
@@ -96,7 +100,7 @@ export async function importBatch(path: string, store: BatchStore, queue: Queue,
   const before = await stat(path).catch((err: unknown) => {
     throw new AppError('io', `cannot read ${path}: ${(err as Error).message}`, { cause: err });
   });
-  const [fingerprint, counts] = await Promise.all([fileFingerprint(path), validateFile(path, looseIds)]);
+  const [fingerprint, { duplicates, ...counts }] = await Promise.all([fileFingerprint(path), validateFile(path, looseIds)]);
   const { batchId } = options;
   const status = await store.createBatch(batchId, `${fingerprint}${looseIds ? ':loose' : ''}`, source, counts.rows, looseIds, options.meta);
   const blog = log.child({ batchId });
@@ -166,7 +170,7 @@ export async function importBatch(path: string, store: BatchStore, queue: Queue,
   };
 
   let chunk: RowResult[] = [];
-  for await (const row of readAssignments(path, { looseIds })) {
+  for await (const row of readAssignments(path, { looseIds, knownDuplicates: duplicates })) {
     chunk.push(row);
     if (chunk.length >= chunkSize) {
       await dispatch(chunk);

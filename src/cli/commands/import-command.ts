@@ -25,7 +25,7 @@ export async function importCommand(file: string, flags: ImportFlags): Promise<n
     return 0;
   }
   if (flags.dryRun) {
-    const counts = await validateFile(file, looseIds);
+    const { duplicates: _duplicates, ...counts } = await validateFile(file, looseIds);
     if (flags.json) json({ dryRun: true, ...counts });
     else out(`dry run: ${counts.rows} rows: ${counts.valid} valid, ${counts.invalid} invalid, ${counts.duplicate} duplicate; nothing enqueued`);
     return 0;
