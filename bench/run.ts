@@ -9,8 +9,10 @@ import { join } from 'node:path';
 import { parseArgs } from './lib/args.js';
 import { killAllChildren } from './lib/child-process.js';
 import type { BenchContext, Scenario } from './lib/context.js';
-import { describeMachine } from './lib/machine.js';
-import { RESULTS_DIR } from './lib/paths.js';
+import { processTicks, watchForeignCpu } from './lib/foreign-cpu.js';
+import { sampleLoad } from './lib/load-sampler.js';
+import { describeCode, describeMachine } from './lib/machine.js';
+import { RESULTS_DIR, ROOT } from './lib/paths.js';
 import { startPrivateRedis } from './lib/redis-server.js';
 import { errorRow, type ResultRow } from './lib/result-row.js';
 import { formatMarkdown, formatTable } from './lib/table.js';
@@ -22,12 +24,25 @@ import { statusReportScenario } from './scenarios/status-report-1m.js';
 import { unknownLimitScenario } from './scenarios/unknown-limit.js';
 import { workerThroughputScenario } from './scenarios/worker-throughput.js';
 
+interface ScenarioRun {
+  id: string;
+  title: string;
+  seconds: number;
+  /** CPU other processes on the machine used meanwhile, in cores on average (the machine may be shared). */
+  foreignCpuCores: number;
+}
+
+const round2 = (n: number) => Math.round(n * 100) / 100;
+
 const SCENARIOS: Scenario[] = [importScenario, workerThroughputScenario, rateLimitScenario, unknownLimitScenario, latencyScenario, statusReportScenario];
 
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
   const started = performance.now();
   const startedAt = new Date().toISOString();
+  const loadSampler = sampleLoad();
+  // Read at the start: the build that `npm run bench` just made is of this tree.
+  const code = describeCode(ROOT);
   const redis = await startPrivateRedis();
   const tmp = mkdtempSync(join(tmpdir(), 'bench-'));
   const runId = randomBytes(2).toString('hex');
@@ -65,27 +80,36 @@ async function main(): Promise<number> {
       return 0;
     }
     const rows: ResultRow[] = [];
+    const scenarios: ScenarioRun[] = [];
     for (const s of SCENARIOS) {
       if (args.only && !args.only.has(s.id)) continue;
       log(`scenario ${s.id}: ${s.title}`);
+      const t0 = performance.now();
+      const foreign = watchForeignCpu(() => processTicks(redis.pid));
       try {
         rows.push(...(await s.run(ctx)));
       } catch (err) {
         log(`  scenario ${s.id} failed: ${err instanceof Error ? err.message : String(err)}`);
         rows.push(errorRow(s.id, err));
       }
+      const run = { id: s.id, title: s.title, seconds: Math.round((performance.now() - t0) / 1000), foreignCpuCores: round2(foreign.stop() ?? NaN) };
+      scenarios.push(run);
+      log(`  scenario ${s.id} took ${run.seconds} s; other processes on the machine used ${run.foreignCpuCores} cores on average meanwhile`);
     }
     const durationSeconds = (performance.now() - started) / 1000;
     const machine = describeMachine();
-    console.log(`\nbulk-assign bench (${args.quick ? 'quick' : 'full'} run, ${durationSeconds.toFixed(0)} s, ${machine.cpus} x ${machine.cpuModel}, node ${machine.node}, redis ${machine.redis})`);
+    const load = loadSampler.stop();
+    console.log(`\nbulk-assign bench (${args.quick ? 'quick' : 'full'} run, ${durationSeconds.toFixed(0)} s, ${machine.cpus} x ${machine.cpuModel}, node ${machine.node}, redis ${machine.redis}; code ${code.commit}${code.dirty ? ' + uncommitted changes in src/ or jobs/' : ''}; 1-min load average during the run: mean ${load.mean}, max ${load.max})`);
     console.log('figures: median over repetitions (min..max); ratio = our median / baseline median\n');
     console.log(formatTable(rows));
     const notes = rows.filter((r) => r.note);
     if (notes.length > 0) console.log(`\nnotes:\n${notes.map((r) => `  #${r.scenario} ${r.figure}: ${r.note}`).join('\n')}`);
+    console.log(`\ncontention (CPU used by processes other than the bench's, in cores of ${machine.cpus}):`);
+    console.log(scenarios.map((s) => `  #${s.id} ${s.seconds} s, others used ${s.foreignCpuCores} cores`).join('\n'));
     const failed = rows.filter((r) => r.pass === false).length;
     console.log(`\n${rows.filter((r) => r.pass === true).length} pass, ${failed} fail, ${rows.filter((r) => r.pass === null).length} informational`);
     const file = join(RESULTS_DIR, 'latest.json');
-    writeFileSync(file, JSON.stringify({ startedAt, mode: args.quick ? 'quick' : 'full', repsOverride: args.reps ?? null, durationSeconds: Math.round(durationSeconds), machine, rows, markdown: formatMarkdown(rows) }, null, 2) + '\n');
+    writeFileSync(file, JSON.stringify({ startedAt, mode: args.quick ? 'quick' : 'full', repsOverride: args.reps ?? null, durationSeconds: Math.round(durationSeconds), code, machine, loadAverage1m: load, scenarios, rows, markdown: formatMarkdown(rows) }, null, 2) + '\n');
     console.log(`written ${file}`);
     // Failing targets are findings, not a crash of the bench: exit 1 only so CI can tell.
     return failed > 0 ? 1 : 0;

@@ -12,3 +12,14 @@ export function describeMachine() {
   }
   return { cpus: list.length, cpuModel: list[0]?.model ?? 'unknown', memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, redis, platform: `${process.platform}-${process.arch}` };
 }
+
+/** Which code was measured: the commit, and whether src/ or jobs/ had uncommitted changes (others may be editing). */
+export function describeCode(root: string): { commit: string; dirty: boolean } {
+  try {
+    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
+    const status = execFileSync('git', ['status', '--porcelain', '--', 'src', 'jobs'], { cwd: root, encoding: 'utf8' });
+    return { commit, dirty: status.trim() !== '' };
+  } catch {
+    return { commit: 'unknown', dirty: false };
+  }
+}

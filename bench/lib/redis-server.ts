@@ -9,6 +9,8 @@ import { Redis } from 'ioredis';
 
 export interface PrivateRedis {
   url: string;
+  /** The redis-server's pid (its CPU time counts as the bench's own). */
+  pid: number;
   /** A client of the bench itself (memory figures, FLUSHALL between repetitions). */
   client: Redis;
   stop(): Promise<void>;
@@ -52,6 +54,7 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
   let stopped: Promise<void> | undefined;
   return {
     url,
+    pid: child.pid ?? 0,
     client,
     stop: () =>
       (stopped ??= (async () => {

@@ -12,7 +12,7 @@ function num(n: number): string {
 function cell(s: Summary | null, unit: string): string {
   if (!s) return '-';
   const spread = s.values.length > 1 ? ` (${num(s.min)}..${num(s.max)})` : '';
-  return `${num(s.median)} ${unit}${spread}`;
+  return `${num(s.median)}${unit ? ` ${unit}` : ''}${spread}`;
 }
 
 /** The rows as one aligned plain-text table (median, then min..max over repetitions). */

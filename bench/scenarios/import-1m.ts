@@ -46,7 +46,7 @@ export const importScenario: Scenario = {
   id: '1',
   title: 'import a generated CSV until every job is enqueued vs bare BullMQ addBulk',
   async run(ctx) {
-    const rows = ctx.quick ? 100_000 : 1_000_000;
+    const rows = ctx.quick ? 50_000 : 1_000_000;
     const reps = repsFor(ctx, 1, 1);
     const csv = join(ctx.tmp, `import-${rows}.csv`);
     await writeAssignmentsCsv(csv, rows);

@@ -16,7 +16,7 @@ export const latencyScenario: Scenario = {
   id: '5',
   title: 'API latency 200 ms jittered, limit 100/s, default settings vs the limit itself',
   async run(ctx) {
-    const rows = ctx.quick ? 600 : 1500;
+    const rows = ctx.quick ? 600 : 1000;
     const runs = await rateRuns(ctx, {
       name: 's5',
       rows,

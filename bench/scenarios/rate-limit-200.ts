@@ -14,7 +14,7 @@ export const rateLimitScenario: Scenario = {
   id: '3',
   title: 'limit 200/s, 3 worker processes, simulator enforcing a sliding 200/s vs BullMQ limiter',
   async run(ctx) {
-    const rows = ctx.quick ? 1000 : 2000;
+    const rows = ctx.quick ? 1000 : 1200;
     const runs = await rateRuns(ctx, { name: 's3', rows, reps: repsFor(ctx, 3, 1), workers: 3, configuredRate: RATE, sim: { rate: RATE, retryAfter: 'seconds' } });
     const note = runs.notes.join('; ') || undefined;
     const of = (xs: typeof runs.ours, k: keyof (typeof runs.ours)[number]) => summarize(xs.map((x) => x[k]));

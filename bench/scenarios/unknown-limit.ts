@@ -16,7 +16,7 @@ export const unknownLimitScenario: Scenario = {
   id: '4',
   title: 'unknown limit: configured 500/s, simulator allows 200/s with 429 + Retry-After vs no adaptation',
   async run(ctx) {
-    const rows = ctx.quick ? 1000 : 2000;
+    const rows = ctx.quick ? 1000 : 1200;
     const runs = await rateRuns(ctx, {
       name: 's4',
       rows,
