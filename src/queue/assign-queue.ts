@@ -3,13 +3,10 @@ import type { Redis } from 'ioredis';
 import { ASSIGN_QUEUE } from './keys.js';
 
 /**
- * The queue of row jobs. Completed jobs are removed at once: the batch record keeps what matters. Failed jobs are
- * removed by the worker once their row's outcome is recorded (see reconcile-failed.ts), never before.
+ * The queue of row jobs. No per-job options beyond what each job needs: options are stored with every job, and a
+ * million pending jobs pay for every byte. Completed jobs are removed by the worker (its removeOnComplete); failed
+ * jobs stay (BullMQ's default) until the worker has recorded their row's outcome (see reconcile-failed.ts).
  */
 export function createAssignQueue(redis: Redis, prefix: string): Queue {
-  return new Queue(ASSIGN_QUEUE, {
-    connection: redis,
-    prefix,
-    defaultJobOptions: { removeOnComplete: true, removeOnFail: false },
-  });
+  return new Queue(ASSIGN_QUEUE, { connection: redis, prefix });
 }

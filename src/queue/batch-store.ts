@@ -193,6 +193,12 @@ export class BatchStore {
   }
 }
 
+/** The counts every view of a batch shows (status --json, report.json), adding up to `rows`. */
+export function countsOf(b: BatchStatus) {
+  const { rows, assigned, alreadyMember, failed, invalid, duplicate, pending } = b;
+  return { rows, assigned, alreadyMember, failed, invalid, duplicate, pending };
+}
+
 export function toStatus(h: Record<string, string>): BatchStatus {
   const rows = num(h.rows);
   const assigned = num(h.assigned);

@@ -184,10 +184,10 @@ if free <= 0 then
 else
   local perPace = math.ceil(limit / 10)
   local stamp = now + tonumber(ARGV[6])
-  local recent = redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. (stamp - pace), '+inf', 'WITHSCORES', 'LIMIT', 0, perPace)
-  local inPace = #recent / 2
+  local inPace = redis.call('ZCOUNT', KEYS[1], '(' .. (stamp - pace), '+inf')
   if inPace >= perPace then
-    wait = tonumber(recent[2]) + pace - stamp
+    local first = redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. (stamp - pace), '+inf', 'WITHSCORES', 'LIMIT', 0, 1)
+    wait = tonumber(first[2]) + pace - stamp
   else
     free = math.min(free, perPace - inPace)
   end

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { join } from 'node:path';
 import { Worker, type Job } from 'bullmq';
 import { ASSIGN_JOB, SYNC_QUEUE, createAssignProcessor, createSyncProcessor, jitterBackoff, type AssignPayload, type SyncPayload } from '../../jobs/index.js';
@@ -88,6 +89,8 @@ export async function startWorker(config: Config, log: Logger, options: StartWor
     const client = createS1Client({ baseUrl: config.apiUrl, token, timeoutMs: config.timeoutMs, connections: Math.min(config.concurrency, 256) });
     cleanups.push(() => client.close());
     const force = new AbortController();
+    // Every in-flight request listens to this one signal; hundreds of listeners are expected, not a leak.
+    setMaxListeners(0, force.signal);
 
     let resolveAuth!: (f: AuthFailure) => void;
     const authFailed = new Promise<AuthFailure>((r) => (resolveAuth = r));
@@ -140,6 +143,8 @@ export async function startWorker(config: Config, log: Logger, options: StartWor
         lockDuration: config.lockDurationMs,
         stalledInterval: config.stalledIntervalMs,
         maxStalledCount: 3,
+        // Set here rather than on each job: job options are stored per job, and this one needs no storing.
+        removeOnComplete: { count: 0 },
         autorun: false,
         settings: { backoffStrategy: (attemptsMade: number) => jitterBackoff(attemptsMade, config.backoffMs) },
       },

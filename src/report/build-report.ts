@@ -1,4 +1,4 @@
-import type { BatchStore } from '../queue/batch-store.js';
+import { countsOf, type BatchStore } from '../queue/batch-store.js';
 
 /** report.json: everything a person or a script needs to know about a batch, counts adding up to `rows`. */
 export interface BatchReport {
@@ -52,13 +52,7 @@ export async function buildReport(store: BatchStore, batchId: string): Promise<B
     createdAt: b.createdAt,
     finishedAt: b.finishedAt,
     done: b.done,
-    rows: b.rows,
-    assigned: b.assigned,
-    alreadyMember: b.alreadyMember,
-    failed: b.failed,
-    invalid: b.invalid,
-    duplicate: b.duplicate,
-    pending: b.pending,
+    ...countsOf(b),
     failuresByReason: byOutcome('failed'),
     invalidByReason: byOutcome('invalid'),
     alreadyMemberByReason: byOutcome('already-member'),

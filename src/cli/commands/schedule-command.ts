@@ -1,18 +1,11 @@
+import type { ScheduleInput } from '../../schedule/resolve-schedule.js';
 import { loadConfig } from '../../config/index.js';
 import { openProducer, type BatchStatus, type Producer } from '../../queue/index.js';
 import { createSyncQueue, listSchedules, removeSchedule, resolveSchedule, runNow, setSchedule, validateScheduleName, type ScheduleSummary } from '../../schedule/index.js';
 import { json, note, out } from '../output.js';
 
-export interface ScheduleSetFlags {
-  cron: string;
-  tz?: string;
-  source: string;
-  mode?: string;
-  skipExisting?: boolean;
-  looseIds?: boolean;
-  headerEnv?: string;
-  headerName?: string;
-}
+/** The flags of `schedule set` are the schedule's fields, its name aside. */
+export type ScheduleSetFlags = Omit<ScheduleInput, 'name'>;
 
 /** Opens Redis and the sync queue for one command, and closes both whatever happens. */
 async function withSyncQueue<T>(fn: (p: Producer, q: ReturnType<typeof createSyncQueue>, prefix: string) => Promise<T>): Promise<T> {

@@ -2,7 +2,7 @@ import { loadConfig } from '../../config/index.js';
 import { AppError } from '../../errors.js';
 import { openProducer, type BatchStatus } from '../../queue/index.js';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { BatchStore } from '../../queue/batch-store.js';
+import { countsOf, type BatchStore } from '../../queue/batch-store.js';
 import { json, out } from '../output.js';
 import { createProgress } from '../progress.js';
 
@@ -36,13 +36,7 @@ export interface StatusFlags {
 export function statusJson(b: BatchStatus) {
   return {
     batchId: b.batchId,
-    rows: b.rows,
-    assigned: b.assigned,
-    alreadyMember: b.alreadyMember,
-    failed: b.failed,
-    invalid: b.invalid,
-    duplicate: b.duplicate,
-    pending: b.pending,
+    ...countsOf(b),
     done: b.done,
   };
 }
