@@ -55,8 +55,6 @@ export class GlobalRateLimiter {
   private readonly windowUs: number;
   private readonly slackMs: number;
   private readonly paceUs: number;
-  /** Grant rounds dropped because they arrived too late to be safe (see pump). */
-  staleRounds = 0;
   /** The usual grant round trip (moving average): the baseline that lateness is measured from. */
   private usualRtt: number | undefined;
   private droppedInARow = 0;
@@ -135,7 +133,6 @@ export class GlobalRateLimiter {
           const usual = this.usualRtt ?? rtt;
           this.usualRtt = usual + (rtt - usual) * 0.2;
           if (granted > 0 && this.slackMs > 0 && rtt - usual > this.slackMs && this.droppedInARow < 3) {
-            this.staleRounds++;
             this.droppedInARow++;
             continue;
           }

@@ -8,4 +8,4 @@ export { startWorker, type WorkerHandle, type AuthFailure } from './start-worker
 export { GlobalRateLimiter, LimiterClosedError } from './global-rate-limiter.js';
 export { createRedis, connectRedis, describeRedisUrl, evictionPolicyWarning } from './redis-connection.js';
 export { batchKeys, globalKeys, ASSIGN_QUEUE } from './keys.js';
-export { OUTCOMES, type Outcome, type FailureDetail } from './outcomes.js';
+export type { Outcome, FailureDetail } from './outcomes.js';

@@ -1,8 +1,6 @@
 /** Every data row ends in exactly one of these. `already-member` is a success found before writing. */
 export type Outcome = 'assigned' | 'already-member' | 'failed' | 'invalid' | 'duplicate';
 
-export const OUTCOMES: readonly Outcome[] = ['assigned', 'already-member', 'failed', 'invalid', 'duplicate'];
-
 /** One byte per row in the outcomes string (0 = pending). */
 export const OUTCOME_CODE: Readonly<Record<Outcome, string>> = {
   assigned: 'a',

@@ -1,19 +1,8 @@
-import { countsOf, type BatchStore } from '../queue/batch-store.js';
+import { countsOf, type BatchStatus, type BatchStore } from '../queue/batch-store.js';
 
 /** report.json: everything a person or a script needs to know about a batch, counts adding up to `rows`. */
-export interface BatchReport {
-  batchId: string;
-  source: string;
-  createdAt: string;
-  finishedAt: string | null;
-  done: boolean;
-  rows: number;
-  assigned: number;
-  alreadyMember: number;
-  failed: number;
-  invalid: number;
-  duplicate: number;
-  pending: number;
+export interface BatchReport
+  extends Pick<BatchStatus, 'batchId' | 'source' | 'createdAt' | 'finishedAt' | 'done' | 'rows' | 'assigned' | 'alreadyMember' | 'failed' | 'invalid' | 'duplicate' | 'pending' | 'requests' | 'deprecation'> {
   /** Failed rows by reason (`http-404`, `timeout`, `rate-limited`, `not-applied` ...). */
   failuresByReason: Record<string, number>;
   /** Invalid rows by reason (`bad-group-id`, `field-count` ...). */
@@ -22,13 +11,9 @@ export interface BatchReport {
   alreadyMemberByReason: Record<string, number>;
   /** Answers by HTTP status, plus `timeout` / `network` for calls that got none; retries included. */
   httpStatusCounts: Record<string, number>;
-  /** HTTP calls made, retries included. */
-  requests: number;
   durationSeconds: number;
   /** Rows that reached an API outcome (assigned, already a member or failed) per second of the batch's life. */
   ratePerSecond: number;
-  /** What the server announced with Deprecation / Sunset headers, or null. */
-  deprecation: string | null;
 }
 
 export async function buildReport(store: BatchStore, batchId: string): Promise<BatchReport | undefined> {
