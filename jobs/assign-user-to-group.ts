@@ -1,17 +1,19 @@
 /**
  * Job kind `assign`: put one account user into one user group.
  *
- * Payload: {@link AssignPayload} (ids and the file line; never the token).
- * Job id: `<batchId>-<line>` (deterministic, so importing the same file again adds nothing).
+ * Payload: {@link AssignPayload} (the two ids; never the token).
+ * Job id: `<batchId>-<line>` (deterministic, so importing the same file again adds nothing); the batch and line are
+ *   read back from it (src/queue/assign-job-id.ts).
  * Idempotency key sent to S1: the job id.
- * Retry policy: BullMQ attempts (S1_MAX_ATTEMPTS) with exponential backoff and full jitter for 5xx/408/425,
- *   timeouts and resets; 429 waits for Retry-After queue-wide without using an attempt; 400/404/409/422 and other
- *   4xx fail at once; 401/403 stop every worker and leave rows pending.
+ * Retry policy: BullMQ attempts (the worker's S1_MAX_ATTEMPTS) with exponential backoff and full jitter for
+ *   5xx/408/425, timeouts and resets; 429 waits for Retry-After queue-wide without using an attempt; 400/404/409/422
+ *   and other 4xx fail at once; 401/403 stop every worker and leave rows pending.
  * Outcome: recorded exactly once per row in the batch record, whatever number of times the job runs.
  */
 import { RateLimitError, UnrecoverableError, type Job } from 'bullmq';
 import type { Config } from '../src/config/index.js';
 import type { Logger } from '../src/log/logger.js';
+import { parseAssignJobId } from '../src/queue/assign-job-id.js';
 import type { BatchStore } from '../src/queue/batch-store.js';
 import { LimiterClosedError } from '../src/queue/global-rate-limiter.js';
 import type { FailureDetail, Outcome } from '../src/queue/outcomes.js';
@@ -19,12 +21,12 @@ import { TRANSPORT_CLASS, S1TransportError, announcedLimit, classifyStatus, grou
 
 export const ASSIGN_JOB = 'assign';
 
-/** Short keys: a million pending jobs each carry this, and bytes per job are bytes of Redis memory. */
+/**
+ * Short keys, and nothing the job id already says: a million pending jobs each carry this, bytes per job are bytes
+ * of Redis memory, and a value over Redis' `hash-max-listpack-value` (64 bytes by default) makes the whole job hash
+ * take twice the memory.
+ */
 export interface AssignPayload {
-  /** batch id */
-  b: string;
-  /** line in the source file where the row starts */
-  l: number;
   /** account user id (validated at import) */
   u: string;
   /** user group id (validated at import) */
@@ -48,20 +50,40 @@ export interface AssignContext {
   forceSignal: AbortSignal;
 }
 
-/** The full-jitter exponential delay before the next try: random in [0, base * 2^(n-1)], capped at 5 minutes. */
+/**
+ * The full-jitter exponential delay before the next try: random in [1, base * 2^(n-1)], capped at 5 minutes. Never
+ * 0: BullMQ retries a 0 delay without passing through the delayed set, and every retry should look the same.
+ */
 export function jitterBackoff(attemptsMade: number, baseMs: number): number {
   const ceiling = Math.min(300_000, baseMs * 2 ** Math.max(0, attemptsMade - 1));
-  return Math.floor(Math.random() * ceiling);
+  return 1 + Math.floor(Math.random() * Math.max(0, ceiling - 1));
+}
+
+/** The worker's retry policy, applied to each job it takes (see {@link applyRetryPolicy}). */
+export const JITTER_BACKOFF = { type: 'jitter' } as const;
+
+/**
+ * Gives the in-memory job the worker's attempts and backoff. BullMQ reads `job.opts.attempts` and `job.opts.backoff`
+ * when a processor throws, so setting them here keeps BullMQ in charge of retries without storing the same options
+ * on each of a million pending jobs (about 40 bytes each, and enough to push the options past the listpack size).
+ */
+export function applyRetryPolicy(job: Job, maxAttempts: number): void {
+  job.opts.attempts = maxAttempts;
+  job.opts.backoff = JITTER_BACKOFF;
 }
 
 export function createAssignProcessor(ctx: AssignContext) {
   const deprecationSeen = new Set<string>();
 
   return async function processAssign(job: Job<AssignPayload>): Promise<Outcome> {
-    const { b: batchId, l: line, u: accountUserId, g: groupId } = job.data;
-    const jobId = job.id ?? `${batchId}-${line}`;
+    const jobId = job.id ?? '';
+    const row = parseAssignJobId(jobId);
+    if (!row) throw new UnrecoverableError(`not a row job id: ${jobId}`);
+    const { batchId, line } = row;
+    const { u: accountUserId, g: groupId } = job.data;
+    applyRetryPolicy(job, ctx.config.maxAttempts);
     const attempt = job.attemptsMade + 1;
-    const maxAttempts = job.opts.attempts ?? 1;
+    const maxAttempts = ctx.config.maxAttempts;
     const started = performance.now();
     // Fields every line about this row carries. Not a pino child per job: building one costs more than the log call.
     const at = { batchId, jobId, line };

@@ -5,6 +5,7 @@ import type { Queue } from 'bullmq';
 import pLimit from 'p-limit';
 import { readAssignments, type RowResult } from '../csv/index.js';
 import type { Logger } from '../log/logger.js';
+import { assignJobId } from './assign-job-id.js';
 import type { BatchStore } from './batch-store.js';
 import { fileFingerprint } from './file-fingerprint.js';
 import type { FailureDetail } from './outcomes.js';
@@ -14,8 +15,6 @@ export interface ImportOptions {
   batchId: string;
   /** Accept any safe id instead of the documented patterns. @defaultValue false */
   looseIds?: boolean;
-  /** Attempts per job (S1_MAX_ATTEMPTS). */
-  maxAttempts: number;
   /** Rows per addBulk call. @defaultValue 1000 */
   chunkSize?: number;
   /** addBulk calls in flight at once. @defaultValue 4 */
@@ -147,8 +146,9 @@ export async function importBatch(path: string, store: BatchStore, queue: Queue,
     await queue.addBulk(
       todo.map((r) => ({
         name: 'assign',
-        data: { b: batchId, l: r.line, u: r.accountUserId, g: r.groupId },
-        opts: { jobId: `${batchId}-${r.line}`, attempts: options.maxAttempts, backoff: { type: 'jitter' } },
+        // No attempts or backoff here: the worker applies its own (applyRetryPolicy), so they are not stored per job.
+        data: { u: r.accountUserId, g: r.groupId },
+        opts: { jobId: assignJobId(batchId, r.line) },
       })),
     );
     enqueued += todo.length;

@@ -1,6 +1,7 @@
 import type { Job, Queue } from 'bullmq';
 import type { AssignPayload } from '../../jobs/index.js';
 import type { Logger } from '../log/logger.js';
+import { parseAssignJobId } from './assign-job-id.js';
 import type { BatchStore, RecordResult } from './batch-store.js';
 
 /**
@@ -9,14 +10,22 @@ import type { BatchStore, RecordResult } from './batch-store.js';
  * worker start instead of a row pending for ever. A row that already has an outcome (the processor records
  * before it throws) is left as it is.
  */
-export async function recordFailedJob(store: BatchStore, job: Job<AssignPayload>, log: Logger): Promise<RecordResult> {
-  const { b, l, u, g } = job.data;
+export async function recordFailedJob(store: BatchStore, job: Job<AssignPayload>, log: Logger): Promise<RecordResult & { batchId?: string }> {
+  const row = parseAssignJobId(job.id);
+  if (!row) {
+    // Not a row job (someone else's job on this queue): no row to give an outcome to, and nothing to keep it for.
+    log.error({ jobId: job.id, reason: job.failedReason }, 'removing a failed job that is not a row of any batch');
+    await job.remove().catch(() => undefined);
+    return { changed: false, done: false };
+  }
+  const { batchId, line } = row;
+  const { u, g } = job.data;
   const message = (job.failedReason || 'failed').slice(0, 300);
   const reason = /stalled/i.test(message) ? 'stalled' : 'error';
-  const res = await store.recordOutcome(b, { line: l, accountUserId: u, groupId: g, outcome: 'failed', reason, attempts: job.attemptsMade, message }, 'if-absent');
-  if (res.changed) log.warn({ batchId: b, jobId: job.id, line: l, accountUserId: u, groupId: g, outcome: 'failed', reason, attempts: job.attemptsMade, message }, 'row outcome');
+  const res = await store.recordOutcome(batchId, { line, accountUserId: u, groupId: g, outcome: 'failed', reason, attempts: job.attemptsMade, message }, 'if-absent');
+  if (res.changed) log.warn({ batchId, jobId: job.id, line, accountUserId: u, groupId: g, outcome: 'failed', reason, attempts: job.attemptsMade, message }, 'row outcome');
   await job.remove().catch(() => undefined);
-  return res;
+  return { ...res, batchId };
 }
 
 /** At worker start: every failed job left behind by a crash gets its outcome; returns the batches this finished. */
@@ -27,7 +36,7 @@ export async function reconcileFailedJobs(queue: Queue, store: BatchStore, log: 
     if (jobs.length === 0) break;
     for (const job of jobs) {
       const res = await recordFailedJob(store, job, log);
-      if (res.done) finished.push(job.data.b);
+      if (res.done && res.batchId) finished.push(res.batchId);
     }
   }
   return finished;

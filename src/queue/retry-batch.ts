@@ -1,5 +1,6 @@
 import type { Queue } from 'bullmq';
 import { AppError } from '../errors.js';
+import { assignJobId } from './assign-job-id.js';
 import type { BatchStore } from './batch-store.js';
 import type { FailureDetail } from './outcomes.js';
 
@@ -11,7 +12,6 @@ export interface RetryOptions {
   reasons?: string[];
   /** Take every failed row, 4xx included. @defaultValue false */
   all?: boolean;
-  maxAttempts: number;
 }
 
 export interface RetryResult {
@@ -39,8 +39,8 @@ export async function retryBatch(store: BatchStore, queue: Queue, batchId: strin
     await queue.addBulk(
       rows.map((r) => ({
         name: 'assign',
-        data: { b: batchId, l: r.line, u: r.accountUserId, g: r.groupId },
-        opts: { jobId: `${batchId}-${r.line}-r${round}`, attempts: options.maxAttempts, backoff: { type: 'jitter' } },
+        data: { u: r.accountUserId, g: r.groupId },
+        opts: { jobId: assignJobId(batchId, r.line, round) },
       })),
     );
     await store.scripts.markQueued(store.keys(batchId).outcomes, rows.map((r) => r.line));

@@ -161,7 +161,7 @@ export async function startWorker(config: Config, log: Logger, options: StartWor
       if (!final) return;
       void recordFailedJob(store, job, log)
         .then((res) => {
-          if (res.done) reportDone(job.data.b);
+          if (res.done && res.batchId) reportDone(res.batchId);
         })
         .catch((e: unknown) => log.error({ err: e, jobId: job.id }, 'could not record a failed job; the next worker start will'));
     });

@@ -140,7 +140,6 @@ export async function runTick(ctx: TickContext, def: ScheduleDefinition, tickAt:
     const res = await importBatch(copy.path, store, ctx.queue, ctx.log, {
       batchId,
       looseIds: def.looseIds,
-      maxAttempts: config.maxAttempts,
       inPlace,
       meta: { schedule: def.name, tickAt: new Date(tickAt).toISOString(), mode: def.mode, origin: copy.origin },
     });

@@ -21,10 +21,12 @@ describe('crashes and shutdown', () => {
   it('a row whose job runs twice (duplicate delivery) is sent twice but counted and logged once', async () => {
     e = await startE2E('twice');
     expect((await e.cli(['import', e.file('t.csv', csvRows(6)), '--batch', 'twice'])).code).toBe(0);
-    // A second job for every row, as a redelivery would make: both run, both record.
+    // A second job for every row, as a redelivery would make (another id naming the same batch and line): both
+    // run, both record.
     const q = createAssignQueue(e.redis, e.prefix);
     const jobs = await q.getJobs(['waiting']);
-    await q.addBulk(jobs.map((j) => ({ name: 'assign', data: j.data, opts: { jobId: `again-${j.data.l}` } })));
+    expect(jobs).toHaveLength(6);
+    await q.addBulk(jobs.map((j) => ({ name: 'assign', data: j.data, opts: { jobId: `${j.id!}-r9` } })));
     await q.close();
     const w = spawnCli(['worker', '--concurrency', '2'], e.env());
     const out = collect(w);

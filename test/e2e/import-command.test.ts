@@ -23,6 +23,14 @@ describe('bulk-assign import', () => {
     const plain = await e.cli(['import', file]);
     expect(plain.code).toBe(0);
     expect(plain.stdout.trim()).toMatch(/^a-\d{8}-\d{6}-[0-9a-f]{4}$/);
+    // What a pending row costs in Redis: the two ids and the job id, nothing else. Each value stays under Redis'
+    // hash-max-listpack-value (64), so the job hash keeps the compact encoding (about half the memory).
+    const generated = plain.stdout.trim();
+    const job = await e.redis.hgetall(`${e.prefix}:assign:${generated}-2`);
+    expect(JSON.parse(job.data!)).toEqual({ u: 'AUSR-1000-0000-0001', g: 'UGR-1234-5678' });
+    // attempts 0 is BullMQ's own default; the worker applies its retry policy when it takes the job.
+    expect(JSON.parse(job.opts!)).toEqual({ jobId: `${generated}-2`, attempts: 0 });
+    expect(await e.redis.object('ENCODING', `${e.prefix}:assign:${generated}-2`)).toBe('listpack');
     const res = await e.cli(['import', file, '--batch', 'imp-1', '--json']);
     expect(res.code).toBe(0);
     expect(JSON.parse(res.stdout)).toEqual({ batchId: 'imp-1', status: 'created', rows: 7, valid: 5, invalid: 1, duplicate: 1, alreadyMember: 0, enqueued: 5 });

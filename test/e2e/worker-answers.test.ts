@@ -44,8 +44,9 @@ beforeAll(async () => {
   e.sim.addFault({ accountUserId: U(rows.early425!), kind: 'status', status: 425, times: 1 });
   e.sim.addFault({ accountUserId: U(rows.status500!), kind: 'status', status: 500 });
   const csv = ['accountUserId,groupId', ...Object.values(rows).map((n) => `${U(n)},${G}`)].join('\n') + '\n';
+  // Retry settings are the worker's: the import runs with the defaults (5 attempts), the worker with 3.
   const env = { S1_MAX_ATTEMPTS: '3', S1_TIMEOUT_MS: '400', S1_BACKOFF_MS: '20' };
-  const imp = await e.cli(['import', e.file('answers.csv', csv), '--batch', 'answers'], env);
+  const imp = await e.cli(['import', e.file('answers.csv', csv), '--batch', 'answers']);
   expect(imp.code).toBe(0);
   const worker = spawnCli(['worker'], e.env(env));
   const output = collect(worker);
@@ -75,6 +76,17 @@ describe('how each answer is treated', () => {
     expect(lines.find((l) => l.line === lineOf('flaky503') && l.msg === 'row outcome')).toMatchObject({ outcome: 'assigned', attempts: 3 });
     expect(lines.find((l) => l.line === lineOf('timeout408') && l.msg === 'row outcome')).toMatchObject({ outcome: 'assigned', attempts: 2 });
     expect(lines.find((l) => l.line === lineOf('early425') && l.msg === 'row outcome')).toMatchObject({ outcome: 'assigned', attempts: 2 });
+  });
+
+  it('every retry waits in the BullMQ delayed set (the worker backoff), none is retried at once', async () => {
+    // BullMQ's event stream of the queue says how each failed attempt went back: 'delayed' (backoff) or 'waiting'.
+    const events = await e.redis.xrange(`${e.prefix}:assign:events`, '-', '+');
+    const delayedFor = (key: string) =>
+      events.filter(([, f]) => f[1] === 'delayed' && f[f.indexOf('jobId') + 1] === `answers-${lineOf(key)}`).length;
+    expect(delayedFor('flaky503')).toBe(2);
+    expect(delayedFor('timeout408')).toBe(1);
+    expect(delayedFor('always503')).toBe(2);
+    expect(delayedFor('ok')).toBe(0);
   });
 
   it('a 5xx that never recovers fails after S1_MAX_ATTEMPTS, one request per attempt', () => {

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config/index.js';
 import { createLogger } from '../../src/log/logger.js';
 import { createAssignQueue } from '../../src/queue/assign-queue.js';
+import { parseAssignJobId } from '../../src/queue/assign-job-id.js';
 import { BatchStore } from '../../src/queue/batch-store.js';
 import { runTick, ScheduleState, scheduleKeys, type ScheduleDefinition, type TickContext } from '../../src/schedule/index.js';
 import { redisUrl, tempDir, testConfig, uniquePrefix } from '../helpers/test-env.js';
@@ -146,7 +147,11 @@ describe('--mode changes', () => {
     expect(await redis.strlen(k.memory)).toBe(3 * 8);
     expect(await redis.exists(k.pairs(first.batchId)), 'the folded pair list is dropped').toBe(0);
     // Sent this time: lines 3 (failed before), 6 and 7 (new).
-    const sent = (await queue.getWaiting(0, -1)).filter((j) => (j.data as { b: string }).b === second.batchId).map((j) => (j.data as { l: number }).l).sort();
+    const sent = (await queue.getWaiting(0, -1))
+      .map((j) => parseAssignJobId(j.id)!)
+      .filter((row) => row.batchId === second.batchId)
+      .map((row) => row.line)
+      .sort();
     expect(sent).toEqual([3, 6, 7]);
 
     await finish(second.batchId);

@@ -36,7 +36,7 @@ export async function importCommand(file: string, flags: ImportFlags): Promise<n
   const producer = await openProducer(config);
   try {
     const inPlace = flags.skipExisting ? await inPlaceFromServer(config, log) : undefined;
-    const res = await importBatch(file, producer.store, producer.queue, log, { batchId, looseIds, maxAttempts: config.maxAttempts, inPlace });
+    const res = await importBatch(file, producer.store, producer.queue, log, { batchId, looseIds, inPlace });
     if (res.done) await writeReport(producer.store, batchId, join(config.reportDir, batchId));
     if (flags.json) {
       json({ batchId: res.batchId, status: res.status, rows: res.rows, valid: res.valid, invalid: res.invalid, duplicate: res.duplicate, alreadyMember: res.alreadyMember, enqueued: res.enqueued });

@@ -14,7 +14,7 @@ export async function retryCommand(batchId: string, flags: RetryFlags): Promise<
   const config = loadConfig();
   const producer = await openProducer(config);
   try {
-    const res = await retryBatch(producer.store, producer.queue, batchId, { reasons: flags.reason, all: flags.all, maxAttempts: config.maxAttempts });
+    const res = await retryBatch(producer.store, producer.queue, batchId, { reasons: flags.reason, all: flags.all });
     if (flags.json) json(res);
     else if (res.retried === 0) out(`nothing to retry in batch ${batchId}${flags.all ? '' : ' (only transient failures are retried by default; --all takes every failed row)'}`);
     else out(`batch ${batchId}: ${res.retried} rows back to work (${Object.entries(res.byReason).map(([r, n]) => `${r} ${n}`).join(', ')}); a worker will process them`);

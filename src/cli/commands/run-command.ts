@@ -50,7 +50,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
     const producer = await openProducer(config, 'worker');
     cleanups.push(() => producer.close());
     const inPlace = flags.skipExisting ? await inPlaceFromServer(config, log) : undefined;
-    const imported = await importBatch(file, producer.store, producer.queue, log, { batchId, looseIds: flags.looseIds ?? false, maxAttempts: config.maxAttempts, inPlace });
+    const imported = await importBatch(file, producer.store, producer.queue, log, { batchId, looseIds: flags.looseIds ?? false, inPlace });
     note(`batch ${batchId}: ${imported.rows} rows (${imported.valid} valid${flags.skipExisting ? `, ${imported.alreadyMember} already in place` : ''}, ${imported.invalid} invalid, ${imported.duplicate} duplicate), ${imported.enqueued} enqueued`);
 
     const worker = await startWorker(config, log);
