@@ -97,11 +97,11 @@ export function createAssignProcessor(ctx: AssignContext) {
       const detail: FailureDetail = { line, accountUserId, groupId, outcome, reason, httpStatus, attempts: attempt, message };
       // The request is counted in the same round trip as the outcome.
       const res = await ctx.store.recordOutcome(batchId, detail, 'set', countAs);
-      if (res.changed) {
+      const level = outcome === 'failed' ? 'warn' : 'info';
+      // The line's fields are built only when it is written: at LOG_LEVEL=warn a success costs nothing here.
+      if (res.changed && ctx.log.isLevelEnabled(level)) {
         const durationMs = Math.round(performance.now() - started);
-        const fields = { accountUserId, groupId, outcome, reason: reason || undefined, httpStatus, attempts: attempt, durationMs };
-        if (outcome === 'failed') ctx.log.warn({ ...at, ...fields, message }, 'row outcome');
-        else ctx.log.info({ ...at, ...fields }, 'row outcome');
+        ctx.log[level]({ ...at, accountUserId, groupId, outcome, reason: reason || undefined, httpStatus, attempts: attempt, durationMs, message }, 'row outcome');
       }
       if (res.done) ctx.onBatchDone(batchId);
     };

@@ -59,8 +59,7 @@ export async function buildFinishedBatch(ctx: BenchContext, prefix: string, batc
     .pipeline()
     .set(k.outcomes, codes)
     .hincrby(k.batch, 'assigned', counts.assigned)
-    .hincrby(k.reasons, 'assigned|', counts.assigned)
-    .hset(k.batch, 'requests', counts.assigned + counts.failed, 'h:200', counts.assigned, 'h:404', counts.failed)
+    .hset(k.batch, 'h:200', counts.assigned, 'h:404', counts.failed)
     .exec();
   const done = await store.finishImport(batchId);
   if (!done) throw new Error(`batch ${batchId} did not finish: the outcomes do not add up`);

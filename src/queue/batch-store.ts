@@ -55,8 +55,12 @@ export class BatchStore {
     return batchKeys(this.prefix, batchId);
   }
 
+  // A worker records thousands of outcomes a second, nearly always for the same batch: keep its key list.
+  private lastKeys: { batchId: string; keys: string[] } | undefined;
+
   private allKeys(batchId: string): string[] {
-    return Object.values(this.keys(batchId));
+    if (this.lastKeys?.batchId !== batchId) this.lastKeys = { batchId, keys: Object.values(this.keys(batchId)) };
+    return this.lastKeys.keys;
   }
 
   /** 'created' for a new batch, 'resumed' for the same file again; throws AppError('batch-conflict') for another file. */
@@ -116,8 +120,7 @@ export class BatchStore {
 
   /** Counts one HTTP call (retries included) by status, or by transport failure ("timeout", "network"). */
   countRequest(batchId: string, status: number | string): Promise<unknown> {
-    const k = this.keys(batchId).batch;
-    return this.redis.pipeline().hincrby(k, 'requests', 1).hincrby(k, `h:${status}`, 1).exec();
+    return this.redis.hincrby(this.keys(batchId).batch, `h:${status}`, 1);
   }
 
   /** Stores what the server announced (Deprecation / Sunset); true the first time for this batch. */
@@ -208,9 +211,12 @@ export function toStatus(h: Record<string, string>): BatchStatus {
   const duplicate = num(h.duplicate);
   const httpStatusCounts: Record<string, number> = {};
   const meta: Record<string, string> = {};
+  let requests = 0;
   for (const [k, v] of Object.entries(h)) {
-    if (k.startsWith('h:')) httpStatusCounts[k.slice(2)] = Number(v);
-    else if (k.startsWith('meta:')) meta[k.slice(5)] = v;
+    if (k.startsWith('h:')) {
+      httpStatusCounts[k.slice(2)] = Number(v);
+      requests += Number(v);
+    } else if (k.startsWith('meta:')) meta[k.slice(5)] = v;
   }
   const done = Boolean(h.finishedAt);
   return {
@@ -227,7 +233,7 @@ export function toStatus(h: Record<string, string>): BatchStatus {
     done,
     createdAt: new Date(num(h.createdAt)).toISOString(),
     finishedAt: h.finishedAt ? new Date(num(h.finishedAt)).toISOString() : null,
-    requests: num(h.requests),
+    requests,
     httpStatusCounts,
     deprecation: h.deprecation ?? null,
     looseIds: h.looseIds === '1',

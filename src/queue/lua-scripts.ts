@@ -1,6 +1,7 @@
 /**
  * Lua run atomically inside Redis. Kept next to each other because they share the batch layout of keys.ts.
- * Counters in the batch hash are named after outcomes; `rows` is the number of data rows the import read.
+ * Counters in the batch hash are named after outcomes; `rows` is the number of data rows the import read; `h:<status>`
+ * counts HTTP calls by answer (their sum is the number of requests).
  */
 
 // Shared tail: when every row has an outcome and the import has finished, stamp finishedAt exactly once.
@@ -39,7 +40,6 @@ end
  */
 export const RECORD_OUTCOME = `${CHECK_DONE}${KEEP_LIKE_BATCH}
 if ARGV[8] and ARGV[8] ~= '' then
-  redis.call('HINCRBY', KEYS[1], 'requests', 1)
   redis.call('HINCRBY', KEYS[1], 'h:' .. ARGV[8], 1)
 end
 local line = tonumber(ARGV[1])
@@ -60,7 +60,7 @@ if old ~= '' and old ~= '\\0' then
   if oldDetail then oldReason = cjson.decode(oldDetail).reason or '' end
   if old == code and oldReason == reason then return {0, 0} end
   redis.call('HINCRBY', KEYS[1], names[old], -1)
-  redis.call('HINCRBY', KEYS[5], names[old] .. '|' .. oldReason, -1)
+  if oldReason ~= '' then redis.call('HINCRBY', KEYS[5], names[old] .. '|' .. oldReason, -1) end
   if oldDetail then
     redis.call('HDEL', KEYS[3], ARGV[1])
     redis.call('ZREM', KEYS[4], ARGV[1])
@@ -68,9 +68,12 @@ if old ~= '' and old ~= '\\0' then
 end
 redis.call('SETRANGE', KEYS[2], line, code)
 redis.call('HINCRBY', KEYS[1], outcome, 1)
-redis.call('HINCRBY', KEYS[5], outcome .. '|' .. reason, 1)
 keepLikeBatch(KEYS[1], KEYS[2])
-keepLikeBatch(KEYS[1], KEYS[5])
+-- Only outcomes that have a reason are counted by reason (an assignment has none): one call less per success.
+if reason ~= '' then
+  redis.call('HINCRBY', KEYS[5], outcome .. '|' .. reason, 1)
+  keepLikeBatch(KEYS[1], KEYS[5])
+end
 if detail ~= '' then
   redis.call('HSET', KEYS[3], ARGV[1], detail)
   redis.call('ZADD', KEYS[4], line, ARGV[1])
@@ -136,7 +139,7 @@ if fp then
 end
 redis.call('HSET', KEYS[1], 'batchId', ARGV[1], 'fingerprint', ARGV[2], 'source', ARGV[3], 'rows', ARGV[4],
   'state', 'importing', 'createdAt', ARGV[5], 'looseIds', ARGV[6],
-  'assigned', 0, 'already-member', 0, 'failed', 0, 'invalid', 0, 'duplicate', 0, 'requests', 0)
+  'assigned', 0, 'already-member', 0, 'failed', 0, 'invalid', 0, 'duplicate', 0)
 for i = 7, #ARGV, 2 do redis.call('HSET', KEYS[1], 'meta:' .. ARGV[i], ARGV[i + 1]) end
 redis.call('ZADD', KEYS[2], ARGV[5], ARGV[1])
 return 'created'
