@@ -1,14 +1,16 @@
 import { Command } from 'commander';
 import { isAppError } from '../errors.js';
-import { importCommand } from './commands/import-command.js';
-import { reportCommand } from './commands/report-command.js';
-import { retryCommand } from './commands/retry-command.js';
-import { scheduleListCommand, scheduleRemoveCommand, scheduleRunNowCommand, scheduleSetCommand } from './commands/schedule-command.js';
-import { runCommand } from './commands/run-command.js';
-import { simCommand } from './commands/sim-command.js';
-import { statusCommand } from './commands/status-command.js';
-import { workerCommand } from './commands/worker-command.js';
+import type { ImportFlags } from './commands/import-command.js';
+import type { RetryFlags } from './commands/retry-command.js';
+import type { RunFlags } from './commands/run-command.js';
+import type { ScheduleSetFlags } from './commands/schedule-command.js';
+import type { SimFlags } from './commands/sim-command.js';
+import type { StatusFlags } from './commands/status-command.js';
+import type { WorkerFlags } from './commands/worker-command.js';
 import { note } from './output.js';
+
+// Each command's module is imported inside its action, so a command loads only what it uses: `status` and
+// `report` never load bullmq, and `import` carries no worker, simulator or S1 client code through a long run.
 
 /** The only place that calls process.exit. Fatal errors are one line on stderr; BULK_ASSIGN_DEBUG=1 adds the stack. */
 function exitWith(code: number): never {
@@ -46,27 +48,27 @@ program
   .option('--json', 'print one JSON object')
   .option('--loose-ids', 'accept any safe id, not only the documented AUSR-/UGR- shapes')
   .option('--skip-existing', 'read current memberships first (GET list call) and send only pairs not yet in place')
-  .action((file: string, o: Parameters<typeof importCommand>[1]) => run(() => importCommand(file, o)));
+  .action((file: string, o: ImportFlags) => run(async () => (await import('./commands/import-command.js')).importCommand(file, o)));
 
 program
   .command('worker')
   .description('process jobs until SIGINT/SIGTERM')
   .option('--concurrency <n>', 'jobs in flight in this process (S1_CONCURRENCY)')
   .option('--rate <n>', 'requests per second across all workers (S1_RATE_LIMIT)')
-  .action((o: Parameters<typeof workerCommand>[0]) => run(() => workerCommand(o)));
+  .action((o: WorkerFlags) => run(async () => (await import('./commands/worker-command.js')).workerCommand(o)));
 
 program
   .command('status [batch]')
   .description("a batch's counts, or the recent batches")
   .option('--json', 'print JSON')
   .option('--watch', 'show live progress until the batch finishes')
-  .action((batch: string | undefined, o: Parameters<typeof statusCommand>[1]) => run(() => statusCommand(batch, o)));
+  .action((batch: string | undefined, o: StatusFlags) => run(async () => (await import('./commands/status-command.js')).statusCommand(batch, o)));
 
 program
   .command('report <batch>')
   .description('write report.json and failures.csv and print a summary')
   .option('--out <dir>', 'folder to write to (default: REPORT_DIR/<batch>)')
-  .action((batch: string, o: { out?: string }) => run(() => reportCommand(batch, o)));
+  .action((batch: string, o: { out?: string }) => run(async () => (await import('./commands/report-command.js')).reportCommand(batch, o)));
 
 program
   .command('run <file>')
@@ -78,7 +80,7 @@ program
   .option('--sim', 'start the built-in S1 simulator on a free port and use it')
   .option('--loose-ids', 'accept any safe id, not only the documented AUSR-/UGR- shapes')
   .option('--skip-existing', 'read current memberships first (GET list call) and send only pairs not yet in place')
-  .action((file: string, o: Parameters<typeof runCommand>[1]) => run(() => runCommand(file, o)));
+  .action((file: string, o: RunFlags) => run(async () => (await import('./commands/run-command.js')).runCommand(file, o)));
 
 program
   .command('retry <batch>')
@@ -86,7 +88,7 @@ program
   .option('--reason <reason...>', 'retry rows failed with exactly these reasons (e.g. http-404 timeout)')
   .option('--all', 'retry every failed row, 4xx included')
   .option('--json', 'print JSON')
-  .action((batch: string, o: Parameters<typeof retryCommand>[1]) => run(() => retryCommand(batch, o)));
+  .action((batch: string, o: RetryFlags) => run(async () => (await import('./commands/retry-command.js')).retryCommand(batch, o)));
 
 const schedule = program.command('schedule').description('nightly syncs: import a file, folder or URL on a cron schedule, run by the workers');
 schedule
@@ -100,21 +102,21 @@ schedule
   .option('--loose-ids', 'accept any safe id, not only the documented AUSR-/UGR- shapes')
   .option('--header-env <var>', "URL sources: send the value of this worker environment variable as a header (never stored)")
   .option('--header-name <name>', 'the header --header-env fills (default: Authorization)')
-  .action((name: string, o: Parameters<typeof scheduleSetCommand>[1]) => run(() => scheduleSetCommand(name, o)));
+  .action((name: string, o: ScheduleSetFlags) => run(async () => (await import('./commands/schedule-command.js')).scheduleSetCommand(name, o)));
 schedule
   .command('list')
   .description('schedules with their next run and last batch')
   .option('--json', 'print one JSON array')
-  .action((o: { json?: boolean }) => run(() => scheduleListCommand(o)));
+  .action((o: { json?: boolean }) => run(async () => (await import('./commands/schedule-command.js')).scheduleListCommand(o)));
 schedule
   .command('remove <name>')
   .description('remove a schedule (its batches stay until they expire)')
-  .action((name: string) => run(() => scheduleRemoveCommand(name)));
+  .action((name: string) => run(async () => (await import('./commands/schedule-command.js')).scheduleRemoveCommand(name)));
 schedule
   .command('run-now <name>')
   .description('queue one tick of a schedule now (a running worker imports it)')
   .option('--json', 'print {name, batchId, jobId}')
-  .action((name: string, o: { json?: boolean }) => run(() => scheduleRunNowCommand(name, o)));
+  .action((name: string, o: { json?: boolean }) => run(async () => (await import('./commands/schedule-command.js')).scheduleRunNowCommand(name, o)));
 
 program
   .command('sim')
@@ -123,6 +125,6 @@ program
   .option('--host <host>', 'address to listen on', '127.0.0.1')
   .option('--rate <n>', 'requests per second the simulator accepts (0 = unlimited)')
   .option('--latency <ms>', 'added latency per request')
-  .action((o: Parameters<typeof simCommand>[0]) => run(() => simCommand(o)));
+  .action((o: SimFlags) => run(async () => (await import('./commands/sim-command.js')).simCommand(o)));
 
 await program.parseAsync(process.argv);

@@ -1,10 +1,10 @@
 import type { Queue } from 'bullmq';
 import type { Config } from '../config/index.js';
 import { createAssignQueue } from './assign-queue.js';
-import { BatchStore } from './batch-store.js';
-import { connectRedis, createRedis } from './redis-connection.js';
+import type { BatchStore } from './batch-store.js';
+import { openStore } from './open-store.js';
 
-/** What one-shot commands (import, status, report, retry) need: a fail-fast connection, the store and the queue. */
+/** What one-shot commands that enqueue (import, retry, schedule) need: a fail-fast connection, the store and the queue. */
 export interface Producer {
   store: BatchStore;
   queue: Queue;
@@ -13,21 +13,19 @@ export interface Producer {
 
 /**
  * `role: 'worker'` rides out a Redis restart instead of failing fast: for `run`, which waits on the batch as long
- * as its in-process worker does.
+ * as its in-process worker does. Commands that only read batches use {@link openStore}, which never loads bullmq.
  */
 export async function openProducer(config: Config, role: 'producer' | 'worker' = 'producer'): Promise<Producer> {
-  const redis = createRedis(config.redisUrl, role);
-  await connectRedis(redis, config.redisUrl);
-  const store = new BatchStore(redis, config.prefix, Math.round(config.batchRetentionDays * 86_400));
-  const queue = createAssignQueue(redis, config.prefix);
+  const handle = await openStore(config, role);
+  const queue = createAssignQueue(handle.store.redis, config.prefix);
   let closed: Promise<void> | undefined;
   return {
-    store,
+    store: handle.store,
     queue,
     close() {
       closed ??= (async () => {
         await queue.close();
-        await redis.quit().catch(() => redis.disconnect());
+        await handle.close();
       })();
       return closed;
     },

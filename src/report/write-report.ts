@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
-import { defuseCell } from '../csv/index.js';
+import { defuseCell } from '../csv/defuse-cell.js';
 import { AppError } from '../errors.js';
 import type { BatchStore } from '../queue/batch-store.js';
 import type { FailureDetail } from '../queue/outcomes.js';

@@ -1,8 +1,7 @@
 import { loadConfig } from '../../config/index.js';
 import { createLogger } from '../../log/logger.js';
-import { importBatch, makeBatchId, openProducer, planFile, validateBatchId, validateFile } from '../../queue/index.js';
-import { inPlaceFromServer, readExistingMemberships } from '../../queue/skip-existing.js';
-import { writeReport } from '../../report/index.js';
+import { makeBatchId, validateBatchId } from '../../queue/batch-id.js';
+import { importBatch, planFile, validateFile, type ImportOptions } from '../../queue/import-batch.js';
 import { join } from 'node:path';
 import { json, out } from '../output.js';
 
@@ -17,7 +16,10 @@ export interface ImportFlags {
 export async function importCommand(file: string, flags: ImportFlags): Promise<number> {
   const config = loadConfig();
   const looseIds = flags.looseIds ?? false;
+  // BullMQ, the S1 client and the report writer are loaded only when this run needs them: every module costs
+  // start-up time and memory that a million-row import carries to its end.
   if (flags.dryRun && flags.skipExisting) {
+    const { readExistingMemberships } = await import('../../queue/skip-existing.js');
     const existing = await readExistingMemberships(config, createLogger({ level: config.logLevel, fd: 2 }));
     const plan = await planFile(file, looseIds, existing.inPlace, existing.knownUser);
     if (flags.json) json({ dryRun: true, ...plan });
@@ -33,11 +35,19 @@ export async function importCommand(file: string, flags: ImportFlags): Promise<n
   const batchId = flags.batch !== undefined ? validateBatchId(flags.batch) : makeBatchId(file);
   // Logs go to stderr here: stdout carries the batch id (or the JSON) for scripts.
   const log = createLogger({ level: config.logLevel, fd: 2 });
+  const { openProducer } = await import('../../queue/producer.js');
   const producer = await openProducer(config);
   try {
-    const inPlace = flags.skipExisting ? await inPlaceFromServer(config, log) : undefined;
+    let inPlace: ImportOptions['inPlace'];
+    if (flags.skipExisting) {
+      const { inPlaceFromServer } = await import('../../queue/skip-existing.js');
+      inPlace = await inPlaceFromServer(config, log);
+    }
     const res = await importBatch(file, producer.store, producer.queue, log, { batchId, looseIds, inPlace });
-    if (res.done) await writeReport(producer.store, batchId, join(config.reportDir, batchId));
+    if (res.done) {
+      const { writeReport } = await import('../../report/index.js');
+      await writeReport(producer.store, batchId, join(config.reportDir, batchId));
+    }
     if (flags.json) {
       json({ batchId: res.batchId, status: res.status, rows: res.rows, valid: res.valid, invalid: res.invalid, duplicate: res.duplicate, alreadyMember: res.alreadyMember, enqueued: res.enqueued });
     } else {

@@ -1,12 +1,12 @@
 import { join } from 'node:path';
 import { loadConfig } from '../../config/index.js';
-import { openProducer } from '../../queue/index.js';
+import { openStore } from '../../queue/open-store.js';
 import { formatSummary, writeReport } from '../../report/index.js';
 import { out } from '../output.js';
 
 export async function reportCommand(batchId: string, flags: { out?: string }): Promise<number> {
   const config = loadConfig();
-  const producer = await openProducer(config);
+  const producer = await openStore(config);
   try {
     const w = await writeReport(producer.store, batchId, flags.out ?? join(config.reportDir, batchId));
     out(formatSummary(w.report, w));

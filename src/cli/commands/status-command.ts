@@ -1,16 +1,16 @@
 import { loadConfig } from '../../config/index.js';
 import { AppError } from '../../errors.js';
-import { openProducer, type BatchStatus } from '../../queue/index.js';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { countsOf, type BatchStore } from '../../queue/batch-store.js';
+import { countsOf, type BatchStatus, type BatchStore } from '../../queue/batch-store.js';
+import { openStore } from '../../queue/open-store.js';
 import { json, out } from '../output.js';
-import { createProgress } from '../progress.js';
 
 /** Live progress until the batch finishes or the user presses Ctrl-C; returns the last status seen. */
 async function watch(store: BatchStore, first: BatchStatus): Promise<BatchStatus> {
   let stop = false;
   const onSignal = () => (stop = true);
   process.once('SIGINT', onSignal);
+  const { createProgress } = await import('../progress.js');
   const progress = createProgress(first.rows);
   let b = first;
   try {
@@ -43,7 +43,7 @@ export function statusJson(b: BatchStatus) {
 
 export async function statusCommand(batchId: string | undefined, flags: StatusFlags): Promise<number> {
   const config = loadConfig();
-  const producer = await openProducer(config);
+  const producer = await openStore(config);
   try {
     if (batchId !== undefined) {
       let b = await producer.store.getBatch(batchId);
