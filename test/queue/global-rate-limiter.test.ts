@@ -175,6 +175,17 @@ describe('slots stamped with when their requests went out', () => {
     expect(await scripts.restampSlots(keys.rateLog, 1_025_000, [nonce, 1, 2_000_000])).toBe(0);
   });
 
+  it('paces grants: at most a tenth of the limit per 90 ms', async () => {
+    const keys = globalKeys(uniquePrefix('pace'));
+    const limiter = new GlobalRateLimiter(loadScripts(conn()), keys, { rate: 100 });
+    const t0 = performance.now();
+    const grants = await Promise.all(Array.from({ length: 30 }, () => limiter.acquire().then(() => performance.now() - t0)));
+    limiter.close();
+    grants.sort((a, b) => a - b);
+    // Grants are observed a little after Redis made them, so allow the observation to shift a few ms.
+    expect(maxInWindow(grants, 90 - 10)).toBeLessThanOrEqual(10);
+  });
+
   it('drops a grant whose answer came back after half a window (too late to send and re-stamp in time)', async () => {
     const server = await startRedisServer();
     const r = new Redis(server.url);
