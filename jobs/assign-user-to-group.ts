@@ -15,7 +15,7 @@ import type { Config } from '../src/config/index.js';
 import type { Logger } from '../src/log/logger.js';
 import { parseAssignJobId } from '../src/queue/assign-job-id.js';
 import type { BatchStore } from '../src/queue/batch-store.js';
-import { LimiterClosedError } from '../src/queue/global-rate-limiter.js';
+import { LimiterClosedError, type RateSlot } from '../src/queue/global-rate-limiter.js';
 import type { FailureDetail, Outcome } from '../src/queue/outcomes.js';
 import { TRANSPORT_CLASS, S1TransportError, announcedLimit, classifyStatus, groupsContain, parseRetryAfter, problemMessage, type S1Answer, type S1Client } from '../src/s1/index.js';
 
@@ -37,7 +37,7 @@ export interface AssignPayload {
 
 export interface AssignContext {
   client: S1Client;
-  limiter: { acquire(): Promise<void>; pause(ms: number): Promise<void>; learn(announced: number | undefined): Promise<number> };
+  limiter: { acquire(): Promise<RateSlot>; pause(ms: number): Promise<void>; learn(announced: number | undefined): Promise<number> };
   store: BatchStore;
   config: Config;
   log: Logger;
@@ -110,8 +110,9 @@ export function createAssignProcessor(ctx: AssignContext) {
     const putBack = () => new RateLimitError();
 
     if (ctx.isAuthFailed()) throw putBack();
+    let slot: RateSlot;
     try {
-      await ctx.limiter.acquire();
+      slot = await ctx.limiter.acquire();
     } catch (err) {
       if (err instanceof LimiterClosedError) throw putBack();
       throw err;
@@ -120,7 +121,7 @@ export function createAssignProcessor(ctx: AssignContext) {
 
     let answer: S1Answer;
     try {
-      answer = await ctx.client.assignToGroup(accountUserId, groupId, { signal: ctx.forceSignal, idempotencyKey: jobId });
+      answer = await ctx.client.assignToGroup(accountUserId, groupId, { signal: ctx.forceSignal, idempotencyKey: jobId, observer: slot });
     } catch (err) {
       if (!(err instanceof S1TransportError)) throw err;
       // Aborted by a forced shutdown: not the row's fault, so no attempt is used.

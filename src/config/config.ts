@@ -18,9 +18,9 @@ export interface Config {
   /** Requests per second across all workers together (any sliding 1 s window). @defaultValue 10 (env `S1_RATE_LIMIT`) */
   readonly rateLimit: number;
   /**
-   * Safety margin of the global limiter, in ms: slots are spaced a window plus this apart, and a slot whose grant
-   * took longer than this to reach the worker is dropped unused, so that request arrival jitter cannot crowd
-   * more than `rateLimit` requests into any second at the server.
+   * Safety margin of the global limiter, in ms: its window is 1 s plus this. Each slot is stamped when its request
+   * is written to the socket (or, answered more than this late, with its answer less this), so the margin only has
+   * to cover how much later than that the server may count the request.
    * @defaultValue 25 (env `S1_RATE_SLACK_MS`)
    */
   readonly rateSlackMs: number;

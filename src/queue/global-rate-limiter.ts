@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { WireObserver } from '../s1/s1-client.js';
 import type { Scripts } from './scripts.js';
 
 export interface GlobalRateLimiterOptions {
@@ -8,21 +9,12 @@ export interface GlobalRateLimiterOptions {
   /** The window, in ms. @defaultValue 1000 */
   windowMs?: number;
   /**
-   * Extra ms added to the window. A slot is stamped when granted, but the request reaches the server a little later
-   * and by a varying amount (event loop, socket); without slack two requests stamped just over a window apart could
-   * arrive just under it.
+   * Extra ms added to the window. Each slot is stamped with the moment its request was written to the socket, but the
+   * request reaches the server a little later and by a varying amount (network, the server's own queue); without
+   * slack two requests stamped just over a window apart could arrive just under it.
    * @defaultValue 25
    */
   slackMs?: number;
-  /**
-   * For this long after start-up, slots are stamped `coldOffsetMs` later than granted. A fresh process' first
-   * requests reach the server late (JIT, new connections: 30-60 ms measured here against 2-10 ms once warm); a late
-   * stamp keeps them inside the window they really land in.
-   * @defaultValue 3000
-   */
-  coldMs?: number;
-  /** @defaultValue 100 */
-  coldOffsetMs?: number;
   /** Told when Redis fails a grant round (the pump keeps going: waiters wait, none is failed). @defaultValue none */
   onError?: (err: unknown) => void;
 }
@@ -35,10 +27,35 @@ export class LimiterClosedError extends Error {
   }
 }
 
+/**
+ * A granted slot. Hand it to the S1 client as the request's observer (S1RequestOptions.observer): the slot's log
+ * entry then moves from its grant to when the request was written to the socket, or later if the answer shows the
+ * server saw it late. A slot never sent keeps its grant time, which only lowers the rate.
+ */
+export type RateSlot = WireObserver;
+
 interface Waiter {
-  resolve: () => void;
+  resolve: (slot: RateSlot) => void;
   reject: (err: unknown) => void;
 }
+
+/**
+ * The slots of one grant round. They share one stamp, so they free up together and the next round is a burst again
+ * rather than a trickle of single slots: the latest send among them, or later if the round was answered late.
+ */
+interface Round {
+  nonce: string;
+  slots: number;
+  /** performance.now() to stamp; 0 while none was sent. */
+  latest: number;
+  queued: boolean;
+}
+
+// Recent round trips (write to answer) kept to know how long the API usually takes to answer.
+const ROUND_TRIPS_KEPT = 100;
+
+// Re-stamps wait this long for others to share their Redis call (a grant round's slots are sent within a few ms).
+const RESTAMP_BATCH_MS = 5;
 
 /**
  * One sliding-window log in Redis shared by every worker on every machine: at most `rate` requests in any window.
@@ -52,34 +69,36 @@ export class GlobalRateLimiter {
   private readonly stop = new AbortController();
   private readonly nonce = `${process.pid}-${randomBytes(4).toString('hex')}`;
   private round = 0;
-  private readonly windowUs: number;
+  private readonly windowMs: number;
   private readonly slackMs: number;
+  private readonly windowUs: number;
   private readonly paceUs: number;
-  /** The usual grant round trip (moving average): the baseline that lateness is measured from. */
-  private usualRtt: number | undefined;
   private droppedInARow = 0;
+  private readonly roundTrips: number[] = [];
+  private roundTripsSeen = 0;
+  /** Twice the median round trip less the quickest: the usual spread of an API's answer times, mirrored. */
+  private usualRoundTrips = 0;
+  /** Rounds whose stamp moved since they were last re-stamped in Redis. */
+  private restamps: Round[] = [];
+  private restampTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly scripts: Scripts,
     private readonly keys: { rateLog: string; ratePause: string; rateLearnt: string },
     private readonly options: GlobalRateLimiterOptions,
   ) {
+    this.windowMs = options.windowMs ?? 1000;
     this.slackMs = options.slackMs ?? 25;
-    this.windowUs = ((options.windowMs ?? 1000) + this.slackMs) * 1000;
-    this.paceUs = (options.windowMs ?? 1000) * 100;
+    this.windowUs = (this.windowMs + this.slackMs) * 1000;
+    // Pace: a tenth of the limit per 90% of a tenth of the window. Ten paced rounds then fit in a window with time
+    // to spare, so the window (not the pace plus each round's few ms of overhead) sets the rate.
+    this.paceUs = this.windowMs * 90;
   }
 
-  private readonly started = performance.now();
-
-  private offsetUs(): number {
-    const cold = performance.now() - this.started < (this.options.coldMs ?? 3000);
-    return cold ? (this.options.coldOffsetMs ?? 100) * 1000 : 0;
-  }
-
-  /** Resolves when this process may send one request. */
-  acquire(): Promise<void> {
+  /** Resolves when this process may send one request; tell the slot when it is sent. */
+  acquire(): Promise<RateSlot> {
     if (this.closed) return Promise.reject(new LimiterClosedError());
-    return new Promise<void>((resolve, reject) => {
+    return new Promise<RateSlot>((resolve, reject) => {
       this.waiters.push({ resolve, reject });
       if (!this.pumping) void this.pump();
     });
@@ -105,12 +124,84 @@ export class GlobalRateLimiter {
     return this.scripts.learnLimit(this.keys.rateLearnt, this.options.rate, announced, this.windowUs);
   }
 
-  /** Rejects all waiters with LimiterClosedError; safe to call twice. */
+  /**
+   * Rejects all waiters with LimiterClosedError; safe to call twice. Slots already granted can still be sent and
+   * re-stamped (in-flight jobs drain after this).
+   */
   close(): void {
     if (this.closed) return;
     this.closed = true;
     this.stop.abort();
     for (const w of this.waiters.splice(0)) w.reject(new LimiterClosedError());
+    void this.flushRestamps();
+  }
+
+  private slot(round: Round): RateSlot {
+    let sentAt: number | undefined;
+    return {
+      sent: () => {
+        sentAt = performance.now();
+        this.restampAt(round, sentAt);
+      },
+      answered: () => {
+        if (sentAt === undefined) return;
+        const now = performance.now();
+        // The request reached the server before its answer left it. The window's slack covers an arrival up to
+        // `slackMs` after the stamp, so a round answered more than that after a send is stamped no earlier than the
+        // answer less the slack: a stalled server or path, or a burst of new connections to accept, cannot let its
+        // slots free up early. An API that takes longer than that to answer (its own work, not a late arrival) is
+        // allowed its usual spread of round trips (as far above the median as the quickest is below it).
+        this.restampAt(round, now - this.allowedRoundTrip(now - sentAt));
+      },
+    };
+  }
+
+  /** Records a round trip; returns how long one may take without its round being stamped later. */
+  private allowedRoundTrip(ms: number): number {
+    const seen = this.roundTripsSeen++;
+    this.roundTrips[seen % ROUND_TRIPS_KEPT] = ms;
+    // The very first answer has nothing to compare with.
+    if (seen === 0) return this.slackMs;
+    if (seen < 10 || seen % 10 === 0) {
+      const sorted = this.roundTrips.slice().sort((x, y) => x - y);
+      this.usualRoundTrips = 2 * sorted[sorted.length >> 1]! - sorted[0]!;
+    }
+    return Math.max(this.slackMs, this.usualRoundTrips);
+  }
+
+  private restampAt(round: Round, at: number): void {
+    if (at <= round.latest) return;
+    round.latest = at;
+    if (round.queued) return;
+    round.queued = true;
+    this.restamps.push(round);
+    this.restampTimer ??= setTimeout(() => void this.flushRestamps(), RESTAMP_BATCH_MS);
+  }
+
+  /** The pending re-stamps as Redis wants them (nonce, slots, age in µs), emptied. */
+  private takeRestamps(): (string | number)[] {
+    clearTimeout(this.restampTimer);
+    this.restampTimer = undefined;
+    if (this.restamps.length === 0) return [];
+    const now = performance.now();
+    const args: (string | number)[] = [];
+    for (const r of this.restamps) {
+      r.queued = false;
+      args.push(r.nonce, r.slots, Math.round((now - r.latest) * 1000));
+    }
+    this.restamps = [];
+    return args;
+  }
+
+  private async flushRestamps(): Promise<void> {
+    const restamps = this.takeRestamps();
+    if (restamps.length === 0) return;
+    try {
+      await this.scripts.restampSlots(this.keys.rateLog, this.windowUs, restamps);
+    } catch (err) {
+      // These entries keep their grant time, a few ms early; grants stop too while Redis is away.
+      if (!this.closed) this.options.onError?.(err);
+    }
   }
 
   private async pump(): Promise<void> {
@@ -119,20 +210,17 @@ export class GlobalRateLimiter {
       while (this.waiters.length > 0 && !this.closed) {
         // Lua's unpack has a stack limit; 500 slots per round is far more than one process needs.
         const wanted = Math.min(this.waiters.length, 500);
+        const nonce = `${this.nonce}-${this.round++}`;
         let granted: number;
         let waitMs: number;
         const asked = performance.now();
         try {
-          [granted, waitMs] = await this.scripts.acquireSlots([this.keys.rateLog, this.keys.ratePause, this.keys.rateLearnt], [this.options.rate, wanted, this.windowUs, `${this.nonce}-${this.round++}`, this.paceUs, this.offsetUs()]);
-          // Slots are stamped in Redis while we wait for the answer. A steady round trip only shifts every request
-          // by the same amount; but if this answer (or our event loop) was late by more than the slack compared
-          // with the usual round trip, these requests would reach the server later than stamped and could crowd a
-          // window: drop the slots unused (they only make the real rate lower) and ask again. Never more than a
-          // few rounds in a row, so a starved process still makes progress.
-          const rtt = performance.now() - asked;
-          const usual = this.usualRtt ?? rtt;
-          this.usualRtt = usual + (rtt - usual) * 0.2;
-          if (granted > 0 && this.slackMs > 0 && rtt - usual > this.slackMs && this.droppedInARow < 3) {
+          [granted, waitMs] = await this.scripts.acquireSlots([this.keys.rateLog, this.keys.ratePause, this.keys.rateLearnt], [this.options.rate, wanted, this.windowUs, nonce, this.paceUs, ...this.takeRestamps()]);
+          // Each slot is re-stamped when its request is sent, but only an entry still in the log counts for other
+          // grants: an answer that took half a window (a stalled process) leaves too little time to send and
+          // re-stamp before its entries expire. Drop such slots unused (they only lower the rate); never more than
+          // a few rounds in a row, so a starved process still makes progress.
+          if (granted > 0 && performance.now() - asked > this.windowMs / 2 && this.droppedInARow < 3) {
             this.droppedInARow++;
             continue;
           }
@@ -144,7 +232,10 @@ export class GlobalRateLimiter {
           waitMs = 500;
           granted = 0;
         }
-        for (const w of this.waiters.splice(0, granted)) w.resolve();
+        if (granted > 0) {
+          const round: Round = { nonce, slots: granted, latest: 0, queued: false };
+          for (const w of this.waiters.splice(0, granted)) w.resolve(this.slot(round));
+        }
         if (granted === 0 && this.waiters.length > 0) {
           await sleep(Math.max(1, waitMs), undefined, { signal: this.stop.signal }).catch(() => undefined);
         }

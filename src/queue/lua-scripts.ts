@@ -145,24 +145,53 @@ redis.call('ZADD', KEYS[2], ARGV[5], ARGV[1])
 return 'created'
 `;
 
+// Moves the slots of grant rounds to the moment the client worked out for each round (its latest send, or a late
+// answer less the slack; ARGV triples from `first`: round nonce, slots granted, age of that moment in µs at the
+// call). A round's slots keep sharing one stamp, so they free up together and the next round is a burst again
+// rather than a trickle of single slots. Never earlier than before. An entry already trimmed (its request waited
+// more than a window for a socket) is put back while that moment still falls inside the window, so later grants
+// count it.
+const RESTAMP = `
+local function restamp(key, now, window, first)
+  local moved = 0
+  for i = first, #ARGV - 2, 3 do
+    local stamp = now - tonumber(ARGV[i + 2])
+    for j = 1, tonumber(ARGV[i + 1]) do
+      local member = ARGV[i] .. ':' .. j
+      local old = redis.call('ZSCORE', key, member)
+      if (old and stamp > tonumber(old)) or (not old and stamp > now - window) then
+        redis.call('ZADD', key, stamp, member)
+        moved = moved + 1
+      end
+    end
+  end
+  return moved
+end
+`;
+
 /**
  * The global sliding-window limiter. Grants up to ARGV[2] request slots now if the log has room, all stamped with
- * Redis' own clock (one clock for every worker on every machine). Besides the window (at most `limit` in any
- * window), slots are paced: at most ceil(limit/10) in any tenth of the window. Bursts of a whole window's worth
- * of requests contend for sockets and CPU and reach the server with uneven delays; paced ones arrive as sent.
+ * Redis' own clock (one clock for every worker on every machine); each round is stamped again once its requests
+ * are written to the socket, and later still if answered late (RESTAMP_SLOTS, or the re-stamps carried by this
+ * call), so the log holds when requests reached the server as nearly as the client can tell, not when they were
+ * allowed to. Besides the window (at most `limit` in any window), slots are
+ * paced: at most ceil(limit/10) in any pace interval. Bursts of a whole window's worth of requests contend for
+ * sockets and CPU and reach the server with uneven delays; paced ones arrive as sent.
  * The limit is the configured one, or lower while the learnt limit (KEYS[3], see LEARN_LIMIT) says the server
  * allows less; a limit learnt from bare 429s creeps back up by 2% of the configured one (at least 1) every two
  * windows without a 429; an announced one holds until the server announces another.
- * KEYS: rate log, pause key, learnt-limit hash. ARGV: limit, wanted, windowUs (slack included), nonce, paceUs,
- * offsetUs (slots are stamped this much later than now: a cold worker's requests reach the server late).
+ * KEYS: rate log, pause key, learnt-limit hash. ARGV: limit, wanted, windowUs (slack included), nonce, paceUs, then
+ * re-stamps as nonce, slots, ageUs triples (applied first, whatever the answer).
  * Returns {granted, waitMs}: waitMs is how long until a slot frees up (or the pause ends) when none was granted.
+ * Granted slots are the members `<nonce>:1` .. `<nonce>:<granted>`.
  */
-export const ACQUIRE_SLOTS = `
+export const ACQUIRE_SLOTS = `${RESTAMP}
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local limit, wanted, window, pace = math.max(1, math.floor(tonumber(ARGV[1]))), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[5])
+restamp(KEYS[1], now, window, 6)
 local pause = redis.call('PTTL', KEYS[2])
 if pause > 0 then return {0, pause} end
-local limit, wanted, window, pace = math.max(1, math.floor(tonumber(ARGV[1]))), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[5])
 local learnt = tonumber(redis.call('HGET', KEYS[3], 'limit') or '')
 if learnt then
   local changed = tonumber(redis.call('HGET', KEYS[3], 'changedAt') or '0')
@@ -186,11 +215,10 @@ if free <= 0 then
   wait = tonumber(oldest[2]) + window - now
 else
   local perPace = math.ceil(limit / 10)
-  local stamp = now + tonumber(ARGV[6])
-  local inPace = redis.call('ZCOUNT', KEYS[1], '(' .. (stamp - pace), '+inf')
+  local inPace = redis.call('ZCOUNT', KEYS[1], '(' .. (now - pace), '+inf')
   if inPace >= perPace then
-    local first = redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. (stamp - pace), '+inf', 'WITHSCORES', 'LIMIT', 0, 1)
-    wait = tonumber(first[2]) + pace - stamp
+    local first = redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. (now - pace), '+inf', 'WITHSCORES', 'LIMIT', 0, 1)
+    wait = tonumber(first[2]) + pace - now
   else
     free = math.min(free, perPace - inPace)
   end
@@ -202,14 +230,26 @@ if wait > 0 then
 end
 local n = math.min(free, wanted)
 local args = {}
-local stamp = now + tonumber(ARGV[6])
 for i = 1, n do
-  args[#args + 1] = stamp
+  args[#args + 1] = now
   args[#args + 1] = ARGV[4] .. ':' .. i
 end
 redis.call('ZADD', KEYS[1], unpack(args))
-redis.call('PEXPIRE', KEYS[1], math.ceil((window + tonumber(ARGV[6])) / 1000) * 2)
+redis.call('PEXPIRE', KEYS[1], math.ceil(window / 1000) * 2)
 return {n, 0}
+`;
+
+/**
+ * Re-stamps grant rounds (see RESTAMP) when no grant round is due to carry them.
+ * KEYS: rate log. ARGV: windowUs, then nonce, slots, ageUs triples. Returns how many entries moved.
+ */
+export const RESTAMP_SLOTS = `${RESTAMP}
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local window = tonumber(ARGV[1])
+local moved = restamp(KEYS[1], now, window, 2)
+if moved > 0 then redis.call('PEXPIRE', KEYS[1], math.ceil(window / 1000) * 2) end
+return moved
 `;
 
 /**

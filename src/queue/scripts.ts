@@ -1,5 +1,5 @@
 import type { ChainableCommander, Redis } from 'ioredis';
-import { ACQUIRE_SLOTS, CHECK_BATCH_DONE, CREATE_BATCH, EXTEND_PAUSE, LEARN_LIMIT, MARK_QUEUED, RECORD_OUTCOME, RESET_OUTCOMES } from './lua-scripts.js';
+import { ACQUIRE_SLOTS, CHECK_BATCH_DONE, CREATE_BATCH, EXTEND_PAUSE, LEARN_LIMIT, MARK_QUEUED, RECORD_OUTCOME, RESET_OUTCOMES, RESTAMP_SLOTS } from './lua-scripts.js';
 
 type Script = (...args: (string | number)[]) => Promise<unknown>;
 
@@ -11,6 +11,7 @@ export interface Scripts {
   checkBatchDone(batchKey: string, now: number): Promise<number>;
   createBatch(keys: string[], args: (string | number)[]): Promise<string>;
   acquireSlots(keys: string[], args: (string | number)[]): Promise<[number, number]>;
+  restampSlots(rateLogKey: string, windowUs: number, restamps: (string | number)[]): Promise<number>;
   extendPause(pauseKey: string, ms: number): Promise<number>;
   learnLimit(adaptKey: string, configured: number, announced: number | undefined, windowUs: number): Promise<number>;
 }
@@ -22,6 +23,7 @@ const DEFINITIONS = {
   baCheckDone: { numberOfKeys: 1, lua: CHECK_BATCH_DONE },
   baCreateBatch: { numberOfKeys: 2, lua: CREATE_BATCH },
   baAcquireSlots: { numberOfKeys: 3, lua: ACQUIRE_SLOTS },
+  baRestampSlots: { numberOfKeys: 1, lua: RESTAMP_SLOTS },
   baLearnLimit: { numberOfKeys: 1, lua: LEARN_LIMIT },
   baExtendPause: { numberOfKeys: 1, lua: EXTEND_PAUSE },
 } as const;
@@ -44,6 +46,7 @@ export function loadScripts(redis: Redis): Scripts {
     checkBatchDone: (batchKey, now) => call(redis, 'baCheckDone')(batchKey, now) as Promise<number>,
     createBatch: (keys, args) => call(redis, 'baCreateBatch')(...keys, ...args) as Promise<string>,
     acquireSlots: (keys, args) => call(redis, 'baAcquireSlots')(...keys, ...args) as Promise<[number, number]>,
+    restampSlots: (rateLogKey, windowUs, restamps) => call(redis, 'baRestampSlots')(rateLogKey, windowUs, ...restamps) as Promise<number>,
     extendPause: (pauseKey, ms) => call(redis, 'baExtendPause')(pauseKey, ms) as Promise<number>,
     learnLimit: async (adaptKey, configured, announced, windowUs) => Number(await call(redis, 'baLearnLimit')(adaptKey, configured, announced ?? '', windowUs)),
   };

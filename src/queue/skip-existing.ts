@@ -44,13 +44,13 @@ export async function readExistingMemberships(config: Config, log: Logger, pageS
     for (;;) {
       let page: ListPage | undefined;
       for (let attempt = 1; page === undefined; attempt++) {
-        await limiter.acquire();
+        const slot = await limiter.acquire();
         requests++;
         let status: number;
         let body: unknown;
         let retryAfter: number | undefined;
         try {
-          const a = await client.listAccountUsers(offset, pageSize);
+          const a = await client.listAccountUsers(offset, pageSize, { observer: slot });
           status = a.status;
           body = a.body;
           retryAfter = parseRetryAfter(a.headers['retry-after'], config.retryAfterMaxMs);

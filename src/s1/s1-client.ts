@@ -1,4 +1,4 @@
-import { Pool, errors as undiciErrors } from 'undici';
+import { DecoratorHandler, Pool, errors as undiciErrors, type Dispatcher } from 'undici';
 import type { IncomingHttpHeaders } from 'node:http';
 import { isSafeId } from './safe-id.js';
 
@@ -35,11 +35,29 @@ export class S1TransportError extends Error {
   }
 }
 
+/** Told when a request goes out and when its answer starts coming back (the rate limiter's slot listens). */
+export interface WireObserver {
+  /**
+   * The request is being written to its socket: after any new connection was made and after any wait for a free
+   * one, i.e. as close to the moment the server sees it as the client can know. Not called when nothing was
+   * written (refused id, connection failed).
+   */
+  sent(): void;
+  /** The answer's status line and headers have arrived. */
+  answered(): void;
+}
+
+export interface S1RequestOptions {
+  /** Aborts the request (forced shutdown). */
+  signal?: AbortSignal;
+  observer?: WireObserver;
+}
+
 export interface S1Client {
   /** POST /public/v1/accounts/account-users/{id}/groups. Never retries: BullMQ owns retries. */
-  assignToGroup(accountUserId: string, groupId: string, opts?: { signal?: AbortSignal; idempotencyKey?: string }): Promise<S1Answer>;
+  assignToGroup(accountUserId: string, groupId: string, opts?: S1RequestOptions & { idempotencyKey?: string }): Promise<S1Answer>;
   /** GET /public/v1/accounts/account-users?offset&limit. */
-  listAccountUsers(offset: number, limit: number, opts?: { signal?: AbortSignal }): Promise<S1Answer>;
+  listAccountUsers(offset: number, limit: number, opts?: S1RequestOptions): Promise<S1Answer>;
   close(): Promise<void>;
 }
 
@@ -57,22 +75,30 @@ export function createS1Client(options: S1ClientOptions): S1Client {
     bodyTimeout: timeoutMs,
     connectTimeout: Math.min(timeoutMs, 10_000),
   });
+  const api = pool.compose((dispatch) => (opts, handler) => {
+    // undici's request() hands its options on to the dispatch chain unchanged, so the observer travels with it.
+    const observer = (opts as ObservedOptions).observer;
+    return dispatch(opts, observer ? new ObservedHandler(handler, observer) : handler);
+  });
   const authorization = `Bearer ${options.token}`;
   let closed = false;
 
-  async function send(method: 'GET' | 'POST', path: string, body: string | undefined, extra: Record<string, string>, signal?: AbortSignal): Promise<S1Answer> {
+  async function send(method: 'GET' | 'POST', path: string, body: string | undefined, extra: Record<string, string>, opts: S1RequestOptions): Promise<S1Answer> {
+    const { signal, observer } = opts;
     const started = performance.now();
     // The deadline is undici's headersTimeout/bodyTimeout (set on the pool): a per-request AbortSignal.timeout plus
     // AbortSignal.any cost more CPU than the rest of the call (profiled). The bodies here are a few KB, so the
     // inter-chunk body timeout is as good as a whole-exchange one. `signal` is the caller's (forced shutdown).
     try {
-      const res = await pool.request({
+      const request: ObservedOptions = {
         method,
         path: basePath + path,
         body,
         signal,
+        observer,
         headers: { authorization, accept: 'application/json', ...(body ? { 'content-type': 'application/json' } : {}), ...extra },
-      });
+      };
+      const res = await api.request(request);
       const text = await res.body.text();
       let parsed: unknown;
       if (text.length > 0) {
@@ -95,10 +121,10 @@ export function createS1Client(options: S1ClientOptions): S1Client {
         return Promise.reject(new S1TransportError('invalid-id', 'refused to send an unsafe id'));
       }
       const extra: Record<string, string> = opts.idempotencyKey ? { 'idempotency-key': opts.idempotencyKey } : {};
-      return send('POST', `/public/v1/accounts/account-users/${encodeURIComponent(accountUserId)}/groups`, JSON.stringify({ id: groupId }), extra, opts.signal);
+      return send('POST', `/public/v1/accounts/account-users/${encodeURIComponent(accountUserId)}/groups`, JSON.stringify({ id: groupId }), extra, opts);
     },
     listAccountUsers(offset, limit, opts = {}) {
-      return send('GET', `/public/v1/accounts/account-users?offset=${Math.trunc(offset)}&limit=${Math.trunc(limit)}`, undefined, {}, opts.signal);
+      return send('GET', `/public/v1/accounts/account-users?offset=${Math.trunc(offset)}&limit=${Math.trunc(limit)}`, undefined, {}, opts);
     },
     async close() {
       if (closed) return;
@@ -106,6 +132,34 @@ export function createS1Client(options: S1ClientOptions): S1Client {
       await pool.close();
     },
   };
+}
+
+type ObservedOptions = Dispatcher.RequestOptions & { observer?: WireObserver | undefined };
+
+// The types do not declare DecoratorHandler's methods, hence the casts.
+const decorated = DecoratorHandler.prototype as Dispatcher.DispatchHandler;
+const decoratedRequestStart = decorated.onRequestStart!;
+const decoratedResponseStart = decorated.onResponseStart!;
+
+class ObservedHandler extends DecoratorHandler {
+  constructor(
+    handler: Dispatcher.DispatchHandler,
+    private readonly observer: WireObserver,
+  ) {
+    super(handler);
+  }
+
+  // undici calls this right before it writes the request to the socket.
+  onRequestStart(controller: Dispatcher.DispatchController, context: unknown): void {
+    decoratedRequestStart.call(this, controller, context);
+    // An already-aborted request is dropped by undici before anything is written.
+    if (!controller.aborted) this.observer.sent();
+  }
+
+  onResponseStart(controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders, statusMessage?: string): void {
+    this.observer.answered();
+    decoratedResponseStart.call(this, controller, statusCode, headers, statusMessage);
+  }
 }
 
 function toTransportError(err: unknown, signal: AbortSignal | undefined, timeoutMs: number): S1TransportError {

@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { once } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { globalKeys } from '../../src/queue/keys.js';
 import { spawnCli, waitFor } from '../helpers/cli.js';
 import { csvRows, importAndWork, startE2E, type E2E } from '../helpers/e2e.js';
 
@@ -30,6 +32,32 @@ describe('the global rate limit, counted at the server', () => {
     expect(s.byStatus['429']).toBeUndefined();
     // And the limit was actually the bottleneck: 90 requests at 20/s cannot take less than four windows.
     expect(s.lastAt! - s.firstAt!).toBeGreaterThan(4 * 1000);
+  });
+});
+
+describe('a worker stamps its rate slots from the wire', () => {
+  beforeEach(async () => {
+    e = await startE2E('wire', { latencyMs: 500 });
+  });
+
+  it('moves a slot to when its request went out and its answer came back, not when it was granted', async () => {
+    expect((await e.cli(['import', e.file('w.csv', csvRows(3)), '--batch', 'wire'])).code).toBe(0);
+    const w = spawnCli(['worker'], e.env({ S1_RATE_LIMIT: '20' }));
+    try {
+      const first = await waitFor('the first request', () => e.sim.stats().firstAt ?? undefined, 30_000, 20);
+      // Its answer leaves the simulator 500 ms after it arrived. A worker's first answer has no usual answer time to
+      // compare with, so its round is stamped no earlier than that answer less the slack (25 ms); every grant of
+      // these three rows (two rounds, 90 ms apart) was made before the first arrival + 200 ms.
+      await sleep(800);
+      const flat = await e.redis.zrange(globalKeys(e.prefix).rateLog, 0, -1, 'WITHSCORES');
+      const stamps = flat.filter((_, i) => i % 2 === 1).map((us) => Number(us) / 1000);
+      // The simulator's clock and Redis' are both the wall clock, read on the same machine.
+      expect(Math.max(...stamps)).toBeGreaterThan(first + 350);
+      await e.waitDone('wire');
+    } finally {
+      w.kill('SIGTERM');
+      if (w.exitCode === null && w.signalCode === null) await once(w, 'exit');
+    }
   });
 });
 

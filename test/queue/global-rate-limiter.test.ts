@@ -1,9 +1,11 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { maxInWindow } from '../../src/sim/index.js';
 import { GlobalRateLimiter, LimiterClosedError } from '../../src/queue/global-rate-limiter.js';
 import { globalKeys } from '../../src/queue/keys.js';
 import { loadScripts } from '../../src/queue/scripts.js';
+import { startRedisServer } from '../helpers/redis-server.js';
 import { redisUrl, uniquePrefix } from '../helpers/test-env.js';
 
 const conns: Redis[] = [];
@@ -62,6 +64,152 @@ describe('the global sliding-window limiter', () => {
   });
 });
 
+/** Redis' clock, in µs: the one the log's stamps use. */
+async function redisNowUs(r: Redis): Promise<number> {
+  const [s, us] = await r.time();
+  return Number(s) * 1e6 + Number(us);
+}
+
+async function scores(r: Redis, key: string): Promise<number[]> {
+  const flat = await r.zrange(key, 0, -1, 'WITHSCORES');
+  return flat.filter((_, i) => i % 2 === 1).map(Number);
+}
+
+// Re-stamps reach Redis a few ms after the event (they are batched); this is ample.
+const settle = () => sleep(100);
+
+describe('slots stamped with when their requests went out', () => {
+  it('counts a slot from when its request was written, not from its grant', async () => {
+    const keys = globalKeys(uniquePrefix('sent'));
+    const limiter = new GlobalRateLimiter(loadScripts(conn()), keys, { rate: 5, slackMs: 0 });
+    const slots = [];
+    for (let i = 0; i < 5; i++) slots.push(await limiter.acquire());
+    // The requests leave half a second after their grants (slow connections, a busy event loop).
+    await sleep(500);
+    const sentAt = performance.now();
+    for (const s of slots) s.sent();
+    await limiter.acquire();
+    // Counted from their grants, a sixth slot would have come a window after the first grant, ~0.5 s after the sends.
+    expect(performance.now() - sentAt).toBeGreaterThanOrEqual(1000 - 5);
+    limiter.close();
+  });
+
+  it('gives the slots of one grant round one stamp, the latest send among them, even to slots never sent', async () => {
+    const r = conn();
+    const keys = globalKeys(uniquePrefix('round'));
+    const limiter = new GlobalRateLimiter(loadScripts(r), keys, { rate: 100 });
+    // While paused, all three wait for the same round.
+    await limiter.pause(100);
+    const [a, b] = await Promise.all([limiter.acquire(), limiter.acquire(), limiter.acquire()]);
+    const granted = await scores(r, keys.rateLog);
+    expect(granted).toHaveLength(3);
+    expect(new Set(granted).size).toBe(1);
+    await sleep(50);
+    a!.sent();
+    await sleep(30);
+    const before = await redisNowUs(r);
+    b!.sent();
+    await settle();
+    const stamped = await scores(r, keys.rateLog);
+    expect(new Set(stamped).size).toBe(1);
+    expect(stamped[0]).toBeGreaterThanOrEqual(before);
+    limiter.close();
+  });
+
+  it('stamps a round answered late no earlier than the answer less the slack (the server may have seen it late)', async () => {
+    const r = conn();
+    const keys = globalKeys(uniquePrefix('late'));
+    const limiter = new GlobalRateLimiter(loadScripts(r), keys, { rate: 100, slackMs: 25 });
+    const slot = await limiter.acquire();
+    const sent = await redisNowUs(r);
+    slot.sent();
+    await sleep(300);
+    const answered = await redisNowUs(r);
+    slot.answered();
+    await settle();
+    const [stamp] = await scores(r, keys.rateLog);
+    expect(stamp).toBeGreaterThanOrEqual(answered - 25_000 - 2_000);
+    expect(stamp).toBeGreaterThan(sent + 250_000);
+    limiter.close();
+  });
+
+  it('allows an API that usually answers slowly its usual spread of answer times', async () => {
+    const r = conn();
+    const keys = globalKeys(uniquePrefix('slowapi'));
+    const limiter = new GlobalRateLimiter(loadScripts(r), keys, { rate: 1000, slackMs: 25 });
+    const usual = await Promise.all(Array.from({ length: 20 }, () => limiter.acquire()));
+    for (const s of usual) s.sent();
+    await sleep(200);
+    for (const s of usual) s.answered();
+    const slot = await limiter.acquire();
+    const sent = await redisNowUs(r);
+    slot.sent();
+    // Quicker than this API's usual 200 ms, though far beyond the slack: its own work, not a late arrival.
+    await sleep(150);
+    slot.answered();
+    await settle();
+    expect(Math.max(...(await scores(r, keys.rateLog)))).toBeLessThan(sent + 50_000);
+    limiter.close();
+  });
+
+  it('never moves a stamp earlier, and puts back an entry already trimmed while its send is still in the window', async () => {
+    const r = conn();
+    const scripts = loadScripts(r);
+    const keys = globalKeys(uniquePrefix('restamp'));
+    const limiter = new GlobalRateLimiter(scripts, keys, { rate: 100 });
+    await limiter.acquire();
+    limiter.close();
+    const [member] = await r.zrange(keys.rateLog, 0, -1);
+    const [granted] = await scores(r, keys.rateLog);
+    const nonce = member!.slice(0, member!.lastIndexOf(':'));
+    // A send "before" the grant (one slot, sent 5 s ago) changes nothing.
+    expect(await scripts.restampSlots(keys.rateLog, 1_025_000, [nonce, 1, 5_000_000])).toBe(0);
+    expect(await scores(r, keys.rateLog)).toEqual([granted]);
+    // Trimmed (its request waited for a socket longer than a window), then sent: back in the log at its send.
+    await r.zrem(keys.rateLog, member!);
+    const now = await redisNowUs(r);
+    expect(await scripts.restampSlots(keys.rateLog, 1_025_000, [nonce, 1, 0])).toBe(1);
+    expect((await scores(r, keys.rateLog))[0]).toBeGreaterThanOrEqual(now);
+    // A send already out of the window is not worth counting.
+    await r.zrem(keys.rateLog, member!);
+    expect(await scripts.restampSlots(keys.rateLog, 1_025_000, [nonce, 1, 2_000_000])).toBe(0);
+  });
+
+  it('paces grants: at most a tenth of the limit per 90 ms', async () => {
+    const keys = globalKeys(uniquePrefix('pace'));
+    const limiter = new GlobalRateLimiter(loadScripts(conn()), keys, { rate: 100 });
+    const t0 = performance.now();
+    const grants = await Promise.all(Array.from({ length: 30 }, () => limiter.acquire().then(() => performance.now() - t0)));
+    limiter.close();
+    grants.sort((a, b) => a - b);
+    // Grants are observed a little after Redis made them, so allow the observation to shift a few ms.
+    expect(maxInWindow(grants, 90 - 10)).toBeLessThanOrEqual(10);
+  });
+
+  it('drops a grant whose answer came back after half a window (too late to send and re-stamp in time)', async () => {
+    const server = await startRedisServer();
+    const r = new Redis(server.url);
+    const blocker = new Redis(server.url);
+    try {
+      const keys = globalKeys(uniquePrefix('stale'));
+      const limiter = new GlobalRateLimiter(loadScripts(r), keys, { rate: 100 });
+      await limiter.acquire();
+      // Redis busy for 700 ms (a private server: nothing else waits on it) while the next grant is asked for.
+      const busy = blocker.eval("local s = redis.call('TIME') repeat local n = redis.call('TIME') until (n[1] - s[1]) * 1000000 + n[2] - s[2] > 700000 return 1", 0);
+      await sleep(50);
+      await limiter.acquire();
+      await busy;
+      // The warm-up slot, the late grant left unused, and the one granted again in time.
+      expect(await r.zcard(keys.rateLog)).toBe(3);
+      limiter.close();
+    } finally {
+      r.disconnect();
+      blocker.disconnect();
+      await server.stop();
+    }
+  });
+});
+
 describe('learning the server limit', () => {
   it('takes an announced limit as it is, and shrinks by a quarter once per window on a bare 429', async () => {
     const r = conn();
@@ -83,9 +231,9 @@ describe('learning the server limit', () => {
   it('every limiter sharing Redis follows an announced limit, which holds while the server keeps it', async () => {
     const r = conn();
     const keys = globalKeys(uniquePrefix('learn2'));
-    const teacher = new GlobalRateLimiter(loadScripts(r), keys, { rate: 100, coldMs: 0 });
+    const teacher = new GlobalRateLimiter(loadScripts(r), keys, { rate: 100 });
     await teacher.learn(10);
-    const follower = new GlobalRateLimiter(loadScripts(conn()), keys, { rate: 100, coldMs: 0 });
+    const follower = new GlobalRateLimiter(loadScripts(conn()), keys, { rate: 100 });
     const t0 = performance.now();
     const grants: number[] = [];
     await Promise.all(Array.from({ length: 25 }, () => follower.acquire().then(() => grants.push(performance.now() - t0))));
@@ -99,7 +247,7 @@ describe('learning the server limit', () => {
   it('a limit learnt from bare 429s creeps back up after two windows without one', async () => {
     const r = conn();
     const keys = globalKeys(uniquePrefix('learn3'));
-    const limiter = new GlobalRateLimiter(loadScripts(r), keys, { rate: 100, coldMs: 0 });
+    const limiter = new GlobalRateLimiter(loadScripts(r), keys, { rate: 100 });
     expect(await limiter.learn(undefined)).toBe(75);
     await limiter.acquire();
     expect(Number(await r.hget(keys.rateLearnt, 'limit'))).toBe(75);

@@ -49,6 +49,41 @@ describe('the S1 client over real HTTP', () => {
     expect(sim.stats().requests).toBe(0);
   });
 
+  it('tells its observer when the request is written (after waiting for a free connection) and when the answer arrives', async () => {
+    const slow = await startSimulator({ token: TOKEN, latencyMs: 200 });
+    // One connection: the second request waits for the first to finish before anything of it is written.
+    const one = createS1Client({ baseUrl: slow.url, token: TOKEN, connections: 1 });
+    const clock = () => performance.timeOrigin + performance.now(); // the simulator's clock
+    const seen: Array<[string, string, number]> = [];
+    const observer = (name: string) => ({ sent: () => seen.push([name, 'sent', clock()]), answered: () => seen.push([name, 'answered', clock()]) });
+    try {
+      const users = ['AUSR-1000-0000-0011', 'AUSR-1000-0000-0012'];
+      const answers = await Promise.all(users.map((u, i) => one.assignToGroup(u, 'UGR-1234-5678', { observer: observer(`r${i}`) })));
+      expect(answers.map((a) => a.status)).toEqual([200, 200]);
+      expect(seen.map(([n, what]) => `${n} ${what}`)).toEqual(['r0 sent', 'r0 answered', 'r1 sent', 'r1 answered']);
+      const at = (n: string, what: string) => seen.find((e) => e[0] === n && e[1] === what)![2];
+      const arrivals = slow.stats().recentPosts;
+      for (const [i, u] of users.entries()) {
+        const arrived = arrivals.find((p) => p.accountUserId === u)!.at;
+        expect(at(`r${i}`, 'sent')).toBeLessThanOrEqual(arrived);
+        expect(at(`r${i}`, 'answered')).toBeGreaterThanOrEqual(arrived);
+      }
+    } finally {
+      await one.close();
+      await slow.close();
+    }
+  });
+
+  it('tells its observer nothing when nothing was written', async () => {
+    const calls: string[] = [];
+    const observer = { sent: () => calls.push('sent'), answered: () => calls.push('answered') };
+    const refused = createS1Client({ baseUrl: 'http://127.0.0.1:1', token: TOKEN, timeoutMs: 500 });
+    await expect(refused.assignToGroup('AUSR-1000-0000-0013', 'UGR-1234-5678', { observer })).rejects.toMatchObject({ code: 'network' });
+    await refused.close();
+    await expect(client.assignToGroup('../admin', 'UGR-1234-5678', { observer })).rejects.toMatchObject({ code: 'invalid-id' });
+    expect(calls).toEqual([]);
+  });
+
   it('keeps the token out of every error it raises', async () => {
     const bad = createS1Client({ baseUrl: 'http://127.0.0.1:1', token: 'do-not-leak-me', timeoutMs: 500 });
     const err = (await bad.assignToGroup('AUSR-1000-0000-0005', 'UGR-1234-5678').catch((e: unknown) => e)) as Error;
