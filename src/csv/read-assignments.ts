@@ -39,33 +39,35 @@ export async function* readAssignments(
     } catch (err) {
       throw fileReadError(path, err);
     }
-    const records = readRecords(handle, { path, fileLabel, delimiter: sniffDelimiter(head) });
+    const batches = readRecords(handle, { path, fileLabel, delimiter: sniffDelimiter(head) });
     const duplicates = new DuplicateIndex();
     let columns: AssignmentColumns | undefined;
-    for await (const record of records) {
-      if (columns === undefined) {
-        columns = resolveHeader(record, fileLabel);
-        continue;
-      }
-      const row = classifyRow(record, columns, loose);
-      const firstLine =
-        row.kind !== 'valid'
-          ? undefined
-          : known
-            ? known.get(row.line)
-            : duplicates.firstLineOf(row.accountUserId, row.groupId, row.line);
-      if (firstLine === undefined) {
-        yield row;
-      } else {
-        yield {
-          kind: 'duplicate',
-          line: row.line,
-          accountUserId: row.accountUserId,
-          groupId: row.groupId,
-          firstLine,
-          reason: `duplicate-of-line-${firstLine}`,
-          message: `the same account user and group as line ${firstLine}`,
-        };
+    for await (const records of batches) {
+      for (const record of records) {
+        if (columns === undefined) {
+          columns = resolveHeader(record, fileLabel);
+          continue;
+        }
+        const row = classifyRow(record, columns, loose);
+        const firstLine =
+          row.kind !== 'valid'
+            ? undefined
+            : known
+              ? known.get(row.line)
+              : duplicates.firstLineOf(row.accountUserId, row.groupId, row.line);
+        if (firstLine === undefined) {
+          yield row;
+        } else {
+          yield {
+            kind: 'duplicate',
+            line: row.line,
+            accountUserId: row.accountUserId,
+            groupId: row.groupId,
+            firstLine,
+            reason: `duplicate-of-line-${firstLine}`,
+            message: `the same account user and group as line ${firstLine}`,
+          };
+        }
       }
     }
     if (columns === undefined) {

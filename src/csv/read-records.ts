@@ -35,11 +35,12 @@ const PROBLEMS: Partial<Record<CsvErrorCode, string>> = {
 };
 
 /**
- * Streams the records of an open CSV file: bytes -> UTF-8 check -> line index -> csv-parse, so memory stays flat
- * whatever the file size. Blank lines and records whose fields are all empty (`;;`, as Excel writes a cleared row)
- * are skipped. Throws AppError 'csv-structure' naming the line where a broken record starts, or 'io'.
+ * Streams the records of an open CSV file, in file order, as arrays (one per chunk read): bytes -> UTF-8 check ->
+ * line index -> csv-parse, so memory stays flat whatever the file size. Blank lines and records whose fields are all
+ * empty (`;;`, as Excel writes a cleared row) are skipped. Throws AppError 'csv-structure' naming the line where a
+ * broken record starts, or 'io'.
  */
-export async function* readRecords(handle: FileHandle, options: ReadRecordsOptions): AsyncGenerator<CsvRecord> {
+export async function* readRecords(handle: FileHandle, options: ReadRecordsOptions): AsyncGenerator<CsvRecord[]> {
   const { path, fileLabel, delimiter } = options;
   const index = new RecordStartIndex();
   const parser = new LocatingParser(
@@ -60,16 +61,18 @@ export async function* readRecords(handle: FileHandle, options: ReadRecordsOptio
     // Failures reach the loop below through the parser; a consumer that stops early is no failure.
   });
   try {
-    for await (const record of parser as AsyncIterable<CsvRecord>) {
-      if (record.fields.length > MAX_COLUMNS) {
-        throw csvFileError(
-          'csv-structure',
-          fileLabel,
-          record.line,
-          `the record starting here has ${record.fields.length} fields, more than the ${MAX_COLUMNS} allowed`,
-        );
+    for await (const records of parser as AsyncIterable<CsvRecord[]>) {
+      for (const record of records) {
+        if (record.fields.length > MAX_COLUMNS) {
+          throw csvFileError(
+            'csv-structure',
+            fileLabel,
+            record.line,
+            `the record starting here has ${record.fields.length} fields, more than the ${MAX_COLUMNS} allowed`,
+          );
+        }
       }
-      yield record;
+      yield records;
     }
   } catch (err) {
     throw explain(err, path, fileLabel, () => parser.currentRecordLine());
