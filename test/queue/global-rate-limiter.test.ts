@@ -133,6 +133,28 @@ describe('slots stamped with when their requests went out', () => {
     limiter.close();
   });
 
+  it("holds a worker's first answers to the slack, all of them late together being no sign of a slow API", async () => {
+    const r = conn();
+    const keys = globalKeys(uniquePrefix('first'));
+    const limiter = new GlobalRateLimiter(loadScripts(r), keys, { rate: 100, slackMs: 25 });
+    await limiter.pause(100);
+    const slots = await Promise.all(Array.from({ length: 5 }, () => limiter.acquire()));
+    for (const s of slots) s.sent();
+    await sleep(300);
+    let last = 0;
+    for (const s of slots) {
+      last = await redisNowUs(r);
+      s.answered();
+      await sleep(20);
+    }
+    await settle();
+    const stamped = await scores(r, keys.rateLog);
+    expect(new Set(stamped).size).toBe(1);
+    // The last answer, not only the first, moved the round.
+    expect(stamped[0]).toBeGreaterThanOrEqual(last - 25_000 - 2_000);
+    limiter.close();
+  });
+
   it('allows an API that usually answers slowly its usual spread of answer times', async () => {
     const r = conn();
     const keys = globalKeys(uniquePrefix('slowapi'));
@@ -184,6 +206,32 @@ describe('slots stamped with when their requests went out', () => {
     grants.sort((a, b) => a - b);
     // Grants are observed a little after Redis made them, so allow the observation to shift a few ms.
     expect(maxInWindow(grants, 90 - 10)).toBeLessThanOrEqual(10);
+  });
+
+  it('holds a quick API to the slack, however many of its answers come late', async () => {
+    const r = conn();
+    const keys = globalKeys(uniquePrefix('quickapi'));
+    const limiter = new GlobalRateLimiter(loadScripts(r), keys, { rate: 1000, slackMs: 100 });
+    // 10 answers at once and 11 after 80 ms: the median (80 ms) is within the slack, though a spread mirrored around
+    // it would allow 160 ms.
+    const quick = await Promise.all(Array.from({ length: 10 }, () => limiter.acquire()));
+    for (const s of quick) {
+      s.sent();
+      s.answered();
+    }
+    const late = await Promise.all(Array.from({ length: 11 }, () => limiter.acquire()));
+    for (const s of late) s.sent();
+    await sleep(80);
+    for (const s of late) s.answered();
+    const slot = await limiter.acquire();
+    const sent = await redisNowUs(r);
+    slot.sent();
+    await sleep(140);
+    slot.answered();
+    await settle();
+    // Stamped at the answer less the slack, ~40 ms after the send.
+    expect(Math.max(...(await scores(r, keys.rateLog)))).toBeGreaterThan(sent + 25_000);
+    limiter.close();
   });
 
   it('drops a grant whose answer came back after half a window (too late to send and re-stamp in time)', async () => {
