@@ -85,7 +85,7 @@ export class GlobalRateLimiter {
 
   constructor(
     private readonly scripts: Scripts,
-    private readonly keys: { rateLog: string; ratePause: string; rateLearnt: string },
+    private readonly keys: { rateLog: string; ratePause: string; rateLearnt: string; ratePace: string },
     private readonly options: GlobalRateLimiterOptions,
   ) {
     this.windowMs = options.windowMs ?? 1000;
@@ -220,7 +220,7 @@ export class GlobalRateLimiter {
         let waitMs: number;
         const asked = performance.now();
         try {
-          [granted, waitMs] = await this.scripts.acquireSlots([this.keys.rateLog, this.keys.ratePause, this.keys.rateLearnt], [this.options.rate, wanted, this.windowUs, nonce, this.paceUs, ...this.takeRestamps()]);
+          [granted, waitMs] = await this.scripts.acquireSlots([this.keys.rateLog, this.keys.ratePause, this.keys.rateLearnt, this.keys.ratePace], [this.options.rate, wanted, this.windowUs, nonce, this.paceUs, ...this.takeRestamps()]);
           // Each slot is re-stamped when its request is sent, but only an entry still in the log counts for other
           // grants: an answer that took half a window (a stalled process) leaves too little time to send and
           // re-stamp before its entries expire. Drop such slots unused (they only lower the rate); never more than

@@ -248,6 +248,26 @@ describe('slots stamped with when their requests went out', () => {
     limiter.close();
   });
 
+  it('paces by grants: a round stamped later (answered late) keeps its slots longer but does not hold back the next', async () => {
+    const r = conn();
+    const keys = globalKeys(uniquePrefix('pacegrants'));
+    // A tenth of the limit (one slot) per 180 ms.
+    const limiter = new GlobalRateLimiter(loadScripts(r), keys, { rate: 10, windowMs: 2000 });
+    const first = await limiter.acquire();
+    first.sent();
+    await sleep(400);
+    first.answered();
+    await settle();
+    const [moved] = await scores(r, keys.rateLog);
+    await limiter.acquire();
+    const stamps = await scores(r, keys.rateLog);
+    expect(stamps).toHaveLength(2);
+    // Paced by the log, the second grant would have waited until 180 ms after the moved stamp.
+    const second = stamps.find((x) => x !== moved)!;
+    expect(second).toBeLessThan(moved! + 180_000 - 50_000);
+    limiter.close();
+  });
+
   it('drops a grant whose answer came back after half a window (too late to send and re-stamp in time)', async () => {
     const server = await startRedisServer();
     const r = new Redis(server.url);
