@@ -51,8 +51,9 @@ interface Round {
   queued: boolean;
 }
 
-// Recent round trips (write to answer) kept to know how long the API usually takes to answer.
+// Recent round trips (write to answer) kept to know how long the API usually takes to answer, once this many are in.
 const ROUND_TRIPS_KEPT = 100;
+const ROUND_TRIPS_LEARNING = 20;
 
 // Re-stamps wait this long for others to share their Redis call (a grant round's slots are sent within a few ms).
 const RESTAMP_BATCH_MS = 5;
@@ -76,7 +77,7 @@ export class GlobalRateLimiter {
   private droppedInARow = 0;
   private readonly roundTrips: number[] = [];
   private roundTripsSeen = 0;
-  /** Twice the median round trip less the quickest: the usual spread of an API's answer times, mirrored. */
+  /** For a slow API, twice the median round trip less the quickest: its usual spread of answer times, mirrored. */
   private usualRoundTrips = 0;
   /** Rounds whose stamp moved since they were last re-stamped in Redis. */
   private restamps: Round[] = [];
@@ -84,7 +85,7 @@ export class GlobalRateLimiter {
 
   constructor(
     private readonly scripts: Scripts,
-    private readonly keys: { rateLog: string; ratePause: string; rateLearnt: string },
+    private readonly keys: { rateLog: string; ratePause: string; rateLearnt: string; ratePace: string },
     private readonly options: GlobalRateLimiterOptions,
   ) {
     this.windowMs = options.windowMs ?? 1000;
@@ -160,11 +161,15 @@ export class GlobalRateLimiter {
   private allowedRoundTrip(ms: number): number {
     const seen = this.roundTripsSeen++;
     this.roundTrips[seen % ROUND_TRIPS_KEPT] = ms;
-    // The very first answer has nothing to compare with.
-    if (seen === 0) return this.slackMs;
-    if (seen < 10 || seen % 10 === 0) {
+    // A worker's first answers cannot tell a slow API from a stalled server (all of a first round can arrive late
+    // together, as measured against a busy simulator): until they can, hold them to the slack.
+    if (seen < ROUND_TRIPS_LEARNING) return this.slackMs;
+    if (seen % 10 === 0) {
+      // Only an API whose median answer takes longer than the slack is slow; a quick one with some late answers
+      // (a server stalling now and then) stays held to the slack.
       const sorted = this.roundTrips.slice().sort((x, y) => x - y);
-      this.usualRoundTrips = 2 * sorted[sorted.length >> 1]! - sorted[0]!;
+      const median = sorted[sorted.length >> 1]!;
+      this.usualRoundTrips = median > this.slackMs ? 2 * median - sorted[0]! : 0;
     }
     return Math.max(this.slackMs, this.usualRoundTrips);
   }
@@ -215,7 +220,7 @@ export class GlobalRateLimiter {
         let waitMs: number;
         const asked = performance.now();
         try {
-          [granted, waitMs] = await this.scripts.acquireSlots([this.keys.rateLog, this.keys.ratePause, this.keys.rateLearnt], [this.options.rate, wanted, this.windowUs, nonce, this.paceUs, ...this.takeRestamps()]);
+          [granted, waitMs] = await this.scripts.acquireSlots([this.keys.rateLog, this.keys.ratePause, this.keys.rateLearnt, this.keys.ratePace], [this.options.rate, wanted, this.windowUs, nonce, this.paceUs, ...this.takeRestamps()]);
           // Each slot is re-stamped when its request is sent, but only an entry still in the log counts for other
           // grants: an answer that took half a window (a stalled process) leaves too little time to send and
           // re-stamp before its entries expire. Drop such slots unused (they only lower the rate); never more than

@@ -28,6 +28,8 @@ export function globalKeys(prefix: string) {
     batches: `${prefix}:batches`,
     /** Sorted set: the sliding log of granted request slots. */
     rateLog: `${prefix}:rate:log`,
+    /** Sorted set: the grant rounds of the last pace interval (member `<round>:<slots>`, score its grant time). */
+    ratePace: `${prefix}:rate:pace`,
     /** Hash: the limit learnt from 429s / RateLimit headers when the server allows less than configured. */
     rateLearnt: `${prefix}:rate:learnt`,
     /** String with a TTL: while it exists no request is sent (a 429's Retry-After). */

@@ -174,14 +174,15 @@ end
  * Redis' own clock (one clock for every worker on every machine); each round is stamped again once its requests
  * are written to the socket, and later still if answered late (RESTAMP_SLOTS, or the re-stamps carried by this
  * call), so the log holds when requests reached the server as nearly as the client can tell, not when they were
- * allowed to. Besides the window (at most `limit` in any window), slots are
- * paced: at most ceil(limit/10) in any pace interval. Bursts of a whole window's worth of requests contend for
- * sockets and CPU and reach the server with uneven delays; paced ones arrive as sent.
+ * allowed to. Besides the window (at most `limit` in any window), grants are paced: at most ceil(limit/10) in any
+ * pace interval. Bursts of a whole window's worth of requests contend for sockets and CPU and reach the server with
+ * uneven delays; paced ones arrive as sent. The pace counts grants (KEYS[4], one entry per round) rather than the
+ * log, so moving a round's stamp later only keeps its slots longer, without holding back the next round.
  * The limit is the configured one, or lower while the learnt limit (KEYS[3], see LEARN_LIMIT) says the server
  * allows less; a limit learnt from bare 429s creeps back up by 2% of the configured one (at least 1) every two
  * windows without a 429; an announced one holds until the server announces another.
- * KEYS: rate log, pause key, learnt-limit hash. ARGV: limit, wanted, windowUs (slack included), nonce, paceUs, then
- * re-stamps as nonce, slots, ageUs triples (applied first, whatever the answer).
+ * KEYS: rate log, pause key, learnt-limit hash, pace log. ARGV: limit, wanted, windowUs (slack included), nonce,
+ * paceUs, then re-stamps as nonce, slots, ageUs triples (applied first, whatever the answer).
  * Returns {granted, waitMs}: waitMs is how long until a slot frees up (or the pause ends) when none was granted.
  * Granted slots are the members `<nonce>:1` .. `<nonce>:<granted>`.
  */
@@ -215,10 +216,13 @@ if free <= 0 then
   wait = tonumber(oldest[2]) + window - now
 else
   local perPace = math.ceil(limit / 10)
-  local inPace = redis.call('ZCOUNT', KEYS[1], '(' .. (now - pace), '+inf')
+  -- At most one entry per round, and rounds are at least a slot each: a tenth of the limit at the very most.
+  redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', now - pace)
+  local rounds = redis.call('ZRANGE', KEYS[4], 0, -1, 'WITHSCORES')
+  local inPace = 0
+  for i = 1, #rounds, 2 do inPace = inPace + tonumber(string.match(rounds[i], ':(%d+)$')) end
   if inPace >= perPace then
-    local first = redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. (now - pace), '+inf', 'WITHSCORES', 'LIMIT', 0, 1)
-    wait = tonumber(first[2]) + pace - now
+    wait = tonumber(rounds[2]) + pace - now
   else
     free = math.min(free, perPace - inPace)
   end
@@ -236,6 +240,8 @@ for i = 1, n do
 end
 redis.call('ZADD', KEYS[1], unpack(args))
 redis.call('PEXPIRE', KEYS[1], math.ceil(window / 1000) * 2)
+redis.call('ZADD', KEYS[4], now, ARGV[4] .. ':' .. n)
+redis.call('PEXPIRE', KEYS[4], math.ceil(pace / 1000) * 2)
 return {n, 0}
 `;
 

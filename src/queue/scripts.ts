@@ -22,7 +22,7 @@ const DEFINITIONS = {
   baMarkQueued: { numberOfKeys: 1, lua: MARK_QUEUED },
   baCheckDone: { numberOfKeys: 1, lua: CHECK_BATCH_DONE },
   baCreateBatch: { numberOfKeys: 2, lua: CREATE_BATCH },
-  baAcquireSlots: { numberOfKeys: 3, lua: ACQUIRE_SLOTS },
+  baAcquireSlots: { numberOfKeys: 4, lua: ACQUIRE_SLOTS },
   baRestampSlots: { numberOfKeys: 1, lua: RESTAMP_SLOTS },
   baLearnLimit: { numberOfKeys: 1, lua: LEARN_LIMIT },
   baExtendPause: { numberOfKeys: 1, lua: EXTEND_PAUSE },
