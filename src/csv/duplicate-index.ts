@@ -1,113 +1,149 @@
-const ENTRY_WORDS = 4;
+/** The largest line an entry holds (a uint32); a file would need over 4 GB of line breaks to pass it. */
+const MAX_LINE = 0xffffffff;
 // Entries live in fixed blocks rather than one array that doubles: growing then copies nothing and leaves no
-// half-size array behind as garbage. 2^15 entries make 512 KiB blocks, big enough for malloc to map them directly,
-// so a finished index returns its memory to the system as soon as it is collected.
+// half-size array behind as garbage. 2^15 entries make blocks of 512-768 KiB, big enough for malloc to map them
+// directly, so a finished index returns its memory to the system as soon as it is collected.
 const BLOCK_BITS = 15;
 const BLOCK_ENTRIES = 1 << BLOCK_BITS;
 const BLOCK_MASK = BLOCK_ENTRIES - 1;
+/** UTF-16 units per block of the loose ids' text (512 KiB). */
+const ARENA_UNITS = 1 << 18;
 const DASH = 0x2d;
-/** The largest line a packed entry can hold (a uint32); a file would need over 4 GB of line breaks to pass it. */
-const MAX_LINE = 0xffffffff;
 
-/** A hash of the three key words of a packed pair; any function is correct, a well-spread one is fast. */
-export type PairHash = (k0: number, k1: number, k2: number) => number;
+export interface DuplicateIndexOptions {
+  /**
+   * Hash slots to start with (rounded up to a power of two, at least 2). The tables grow by doubling, so this only
+   * matters for tests that want to see them grow. @defaultValue 1024
+   */
+  initialSlots?: number;
+  /**
+   * Only for tests: replaces every hash h by hashFilter(h), so that a poor hash can force the collisions (of slots
+   * and of whole hashes) that a good one makes rare.
+   */
+  hashFilter?: (hash: number) => number;
+}
 
 /**
  * Remembers each valid (account user, group) pair and the line where it first appeared, to flag later repeats.
  *
- * A file can have a million rows, and a `Map` of a million string keys costs about 58 MB of heap (and, through V8's
- * heap growth, more RSS than that). Pairs of the documented shapes (`AUSR-dddd-dddd-dddd`, `UGR-dddd-dddd`) are
- * therefore packed losslessly into three 32-bit numbers and kept in typed arrays outside the JS heap: 16 bytes per
- * pair plus 4-8 bytes of hash slots, about 25 MB for a million pairs. Any other pair (possible with `--loose-ids`)
- * is kept exactly as a string key in a `Map`. Whether a pair is packed depends only on its own text, so the same
- * pair always lands in the same store and a repeat is never missed or invented.
+ * A file can have a million rows, and a `Map` of a million string keys costs 58 MB of heap for the documented ids and
+ * several times that for longer ones, which V8's heap growth then more than doubles in RSS. So pairs are kept in
+ * typed arrays outside the JS heap, in open-addressing hash tables, and compared exactly (a hash only says where to
+ * look): pairs of the documented shapes (`AUSR-dddd-dddd-dddd`, `UGR-dddd-dddd`) packed losslessly into three 32-bit
+ * numbers, about 24 bytes each with the table; any other pair (possible with `--loose-ids`) as its UTF-16 text plus
+ * 32 bytes. Which table a pair goes to depends only on its own text, so the same pair always meets itself and a
+ * repeat is never missed or invented.
  */
 export class DuplicateIndex {
-  /** Open-addressing hash table (linear probing) of entry number + 1; 0 is an empty slot. */
-  private slots: Int32Array;
-  /** Packed pairs in insertion order, ENTRY_WORDS numbers each: key words k0, k1, k2, then the first line. */
-  private readonly blocks: Uint32Array[] = [];
-  private packedCount = 0;
-  private readonly others = new Map<string, number>();
-  private readonly hash: PairHash;
+  private readonly packed: PackedPairs;
+  private readonly loose: LoosePairs;
+
+  constructor(options: DuplicateIndexOptions = {}) {
+    const slots = nextPowerOfTwo(Math.max(2, options.initialSlots ?? 1024));
+    const filter = options.hashFilter ?? identity;
+    this.packed = new PackedPairs(slots, filter);
+    this.loose = new LoosePairs(slots, filter);
+  }
+
+  /** The line where this pair was first seen; if it is new, remembers it at `line` and returns undefined. */
+  firstLineOf(accountUserId: string, groupId: string, line: number): number | undefined {
+    if (!Number.isInteger(line) || line < 1 || line > MAX_LINE) throw new RangeError(`line ${line} is outside 1..${MAX_LINE}`);
+    const packed = this.packed.firstLineOf(accountUserId, groupId, line);
+    return packed === null ? this.loose.firstLineOf(accountUserId, groupId, line) : packed;
+  }
+
+  /** Number of distinct pairs seen. */
+  get size(): number {
+    return this.packed.size + this.loose.size;
+  }
+}
+
+/**
+ * Linear-probing hash table of entry numbers (+1; 0 is an empty slot), at most half full, over entries of
+ * `entryWords` uint32s kept in blocks. Subclasses define what an entry holds and how to compare it.
+ */
+abstract class ProbeTable {
+  protected slots: Int32Array;
+  protected readonly blocks: Uint32Array[] = [];
+  size = 0;
+
+  constructor(
+    slots: number,
+    private readonly entryWords: number,
+    protected readonly filter: (hash: number) => number,
+  ) {
+    this.slots = new Int32Array(slots);
+  }
+
+  /** The (filtered) hash of a stored entry, for rehashing. */
+  protected abstract storedHash(block: Uint32Array, at: number): number;
+
+  /** Makes entry number `size` (its words start at offsetOf(size)), pointed to by the free slot `slot`; returns its block. */
+  protected addEntry(slot: number): Uint32Array {
+    const n = this.size;
+    if ((n & BLOCK_MASK) === 0) this.blocks.push(new Uint32Array(BLOCK_ENTRIES * this.entryWords));
+    this.slots[slot] = n + 1;
+    this.size = n + 1;
+    return this.blocks[n >>> BLOCK_BITS]!;
+  }
+
+  /** Word offset of entry `n` in its block. */
+  protected offsetOf(n: number): number {
+    return (n & BLOCK_MASK) * this.entryWords;
+  }
+
+  /** Call after filling an entry: keeps the table at most half full, so probes stay short and always end. */
+  protected grow(): void {
+    if (this.size * 2 <= this.slots.length) return;
+    const size = this.slots.length * 2;
+    const slots = new Int32Array(size);
+    const mask = size - 1;
+    for (let n = 0; n < this.size; n++) {
+      let i = this.storedHash(this.blocks[n >>> BLOCK_BITS]!, this.offsetOf(n)) & mask;
+      while (slots[i] !== 0) i = (i + 1) & mask;
+      slots[i] = n + 1;
+    }
+    this.slots = slots;
+  }
+}
+
+/** Pairs of the documented shapes. Entry words: k0, k1, k2 (the packed pair, see pack), first line. */
+class PackedPairs extends ProbeTable {
   // The last packed key, kept in fields so that packing allocates nothing.
   private k0 = 0;
   private k1 = 0;
   private k2 = 0;
 
-  /**
-   * @param options.initialSlots slots to start with (rounded up to a power of two, at least 2). The table grows by
-   *   doubling, so this only matters for tests that want to see it grow.
-   * @param options.hash only for tests: a poor hash forces the collisions that the default one makes rare.
-   */
-  constructor(options: { initialSlots?: number; hash?: PairHash } = {}) {
-    const slots = nextPowerOfTwo(Math.max(2, options.initialSlots ?? 1024));
-    this.slots = new Int32Array(slots);
-    this.hash = options.hash ?? hash3;
+  constructor(slots: number, filter: (hash: number) => number) {
+    super(slots, 4, filter);
   }
 
-  /** The line where this pair was first seen; if it is new, remembers it at `line` and returns undefined. */
-  firstLineOf(accountUserId: string, groupId: string, line: number): number | undefined {
-    if (!this.pack(accountUserId, groupId)) {
-      // Ids never contain control characters (both the strict and the loose rule refuse them), so a NUL
-      // separates the two unambiguously.
-      const key = `${accountUserId}\u0000${groupId}`;
-      const first = this.others.get(key);
-      if (first === undefined) this.others.set(key, line);
-      return first;
-    }
-    if (!Number.isInteger(line) || line < 1 || line > MAX_LINE) {
-      throw new RangeError(`line ${line} is outside 1..${MAX_LINE}`);
-    }
-    const { k0, k1, k2 } = this;
-    const slots = this.slots;
+  /** The first line of the pair, or undefined after remembering it at `line`; null if the pair is not packable. */
+  firstLineOf(accountUserId: string, groupId: string, line: number): number | undefined | null {
+    if (!this.pack(accountUserId, groupId)) return null;
+    const { k0, k1, k2, slots, blocks } = this;
     const mask = slots.length - 1;
-    const blocks = this.blocks;
-    let i = this.hash(k0, k1, k2) & mask;
+    let i = this.filter(hash3(k0, k1, k2)) & mask;
     for (;;) {
       const e = slots[i]!;
       if (e === 0) break;
       const block = blocks[(e - 1) >>> BLOCK_BITS]!;
-      const at = ((e - 1) & BLOCK_MASK) * ENTRY_WORDS;
+      const at = ((e - 1) & BLOCK_MASK) * 4;
       if (block[at] === k0 && block[at + 1] === k1 && block[at + 2] === k2) return block[at + 3];
       i = (i + 1) & mask;
     }
-    this.add(i, line);
+    const at = this.offsetOf(this.size);
+    const block = this.addEntry(i);
+    block[at] = k0;
+    block[at + 1] = k1;
+    block[at + 2] = k2;
+    block[at + 3] = line;
+    this.grow();
     return undefined;
   }
 
-  /** Number of distinct pairs seen. */
-  get size(): number {
-    return this.packedCount + this.others.size;
-  }
-
-  /** Stores the packed key at the free slot `i` found by the probe; grows the arrays when needed. */
-  private add(i: number, line: number): void {
-    const n = this.packedCount;
-    if ((n & BLOCK_MASK) === 0) this.blocks.push(new Uint32Array(BLOCK_ENTRIES * ENTRY_WORDS));
-    const block = this.blocks[n >>> BLOCK_BITS]!;
-    const at = (n & BLOCK_MASK) * ENTRY_WORDS;
-    block[at] = this.k0;
-    block[at + 1] = this.k1;
-    block[at + 2] = this.k2;
-    block[at + 3] = line;
-    this.slots[i] = n + 1;
-    this.packedCount = n + 1;
-    // Linear probing stays short while at most half the slots are taken.
-    if (this.packedCount * 2 > this.slots.length) this.rehash(this.slots.length * 2);
-  }
-
-  private rehash(size: number): void {
-    const slots = new Int32Array(size);
-    const mask = size - 1;
-    for (let n = 0; n < this.packedCount; n++) {
-      const block = this.blocks[n >>> BLOCK_BITS]!;
-      const at = (n & BLOCK_MASK) * ENTRY_WORDS;
-      let i = this.hash(block[at]!, block[at + 1]!, block[at + 2]!) & mask;
-      while (slots[i] !== 0) i = (i + 1) & mask;
-      slots[i] = n + 1;
-    }
-    this.slots = slots;
+  protected storedHash(block: Uint32Array, at: number): number {
+    return this.filter(hash3(block[at]!, block[at + 1]!, block[at + 2]!));
   }
 
   /**
@@ -132,6 +168,71 @@ export class DuplicateIndex {
   }
 }
 
+/**
+ * Any other pair, by its text. Entry words: arena block, offset in it, account user length, group length (UTF-16
+ * units; the two ids lie back to back from the offset), hash, first line. The lengths make the comparison exact
+ * for any strings, with no separator that an id could contain.
+ */
+class LoosePairs extends ProbeTable {
+  private readonly arena: Uint16Array[] = [];
+  /** Units taken in the last arena block. */
+  private arenaUsed = 0;
+
+  constructor(slots: number, filter: (hash: number) => number) {
+    super(slots, 6, filter);
+  }
+
+  firstLineOf(accountUserId: string, groupId: string, line: number): number | undefined {
+    // Kept as a uint32, as the entry stores it.
+    const h = this.filter(stringPairHash(accountUserId, groupId)) >>> 0;
+    const { slots, blocks } = this;
+    const mask = slots.length - 1;
+    let i = h & mask;
+    for (;;) {
+      const e = slots[i]!;
+      if (e === 0) break;
+      const block = blocks[(e - 1) >>> BLOCK_BITS]!;
+      const at = ((e - 1) & BLOCK_MASK) * 6;
+      if (block[at + 4] === h && this.holds(block, at, accountUserId, groupId)) return block[at + 5];
+      i = (i + 1) & mask;
+    }
+    const units = accountUserId.length + groupId.length;
+    const last = this.arena[this.arena.length - 1];
+    if (last === undefined || this.arenaUsed + units > last.length) {
+      this.arena.push(new Uint16Array(Math.max(ARENA_UNITS, units)));
+      this.arenaUsed = 0;
+    }
+    const text = this.arena[this.arena.length - 1]!;
+    let o = this.arenaUsed;
+    for (let k = 0; k < accountUserId.length; k++) text[o++] = accountUserId.charCodeAt(k);
+    for (let k = 0; k < groupId.length; k++) text[o++] = groupId.charCodeAt(k);
+    const at = this.offsetOf(this.size);
+    const block = this.addEntry(i);
+    block[at] = this.arena.length - 1;
+    block[at + 1] = this.arenaUsed;
+    block[at + 2] = accountUserId.length;
+    block[at + 3] = groupId.length;
+    block[at + 4] = h;
+    block[at + 5] = line;
+    this.arenaUsed = o;
+    this.grow();
+    return undefined;
+  }
+
+  protected storedHash(block: Uint32Array, at: number): number {
+    return block[at + 4]!;
+  }
+
+  private holds(block: Uint32Array, at: number, accountUserId: string, groupId: string): boolean {
+    if (block[at + 2] !== accountUserId.length || block[at + 3] !== groupId.length) return false;
+    const text = this.arena[block[at]!]!;
+    let o = block[at + 1]!;
+    for (let k = 0; k < accountUserId.length; k++) if (text[o++] !== accountUserId.charCodeAt(k)) return false;
+    for (let k = 0; k < groupId.length; k++) if (text[o++] !== groupId.charCodeAt(k)) return false;
+    return true;
+  }
+}
+
 /** The number written by four ASCII digits at `at`, or -1 if any of them is not an ASCII digit. */
 function fourDigits(id: string, at: number): number {
   let n = 0;
@@ -148,12 +249,15 @@ export function hash3(a: number, b: number, c: number): number {
   let h = mixWord(0, a);
   h = mixWord(h, b);
   h = mixWord(h, c);
-  h ^= 12;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  return (h ^ (h >>> 16)) >>> 0;
+  return finish(h ^ 12);
+}
+
+/** The same rounds over the UTF-16 units of both ids and their lengths. */
+export function stringPairHash(accountUserId: string, groupId: string): number {
+  let h = mixWord(0, accountUserId.length * 0x10000 + groupId.length);
+  for (let k = 0; k < accountUserId.length; k++) h = mixWord(h, accountUserId.charCodeAt(k));
+  for (let k = 0; k < groupId.length; k++) h = mixWord(h, groupId.charCodeAt(k));
+  return finish(h);
 }
 
 function mixWord(h: number, word: number): number {
@@ -162,6 +266,18 @@ function mixWord(h: number, word: number): number {
   h ^= k;
   h = (h << 13) | (h >>> 19);
   return (Math.imul(h, 5) + 0xe6546b64) | 0;
+}
+
+function finish(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+function identity(hash: number): number {
+  return hash;
 }
 
 function nextPowerOfTwo(n: number): number {

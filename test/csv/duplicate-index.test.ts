@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DuplicateIndex, hash3, type PairHash } from '../../src/csv/duplicate-index.js';
+import { DuplicateIndex, hash3, stringPairHash } from '../../src/csv/duplicate-index.js';
 import { groupId, userId } from './csv-test-helpers.js';
 
 /** A small seeded generator, so a failure can be replayed. */
@@ -17,8 +17,9 @@ function random(seed: number): () => number {
 type Pair = readonly [string, string];
 
 /**
- * Feeds `pairs` to the index in order (pair i on line i + 2) and checks every answer against a plain Map of the
- * joined ids: the first line for a repeat, undefined for a new pair. Returns how many repeats were seen.
+ * Feeds `pairs` to the index in order (pair i on line i + 2) and checks every answer against a plain Map keyed by
+ * the pair as JSON (exact for any strings): the first line for a repeat, undefined for a new pair. Returns how many
+ * repeats were seen.
  */
 function expectSameAsMap(index: DuplicateIndex, pairs: readonly Pair[]): number {
   const reference = new Map<string, number>();
@@ -26,7 +27,7 @@ function expectSameAsMap(index: DuplicateIndex, pairs: readonly Pair[]): number 
   const wrong: string[] = [];
   pairs.forEach(([u, g], i) => {
     const line = i + 2;
-    const key = `${u}\u0000${g}`;
+    const key = JSON.stringify([u, g]);
     const expected = reference.get(key);
     if (expected === undefined) reference.set(key, line);
     else repeats++;
@@ -86,8 +87,8 @@ describe('DuplicateIndex', () => {
       ['AUSR-0000-0000-9999', 'UGR-9999-0000'],
       ['AUSR-0000-0000-9999', 'UGR-0000-9999'],
     ];
-    for (const hash of [undefined, () => 0]) {
-      const index = new DuplicateIndex({ hash });
+    for (const hashFilter of [undefined, () => 0]) {
+      const index = new DuplicateIndex({ hashFilter });
       const pairs = [...variants, ...shuffled, ...variants, ...shuffled];
       const distinct = new Set(pairs.map(([u, g]) => `${u} ${g}`)).size;
       expect(distinct).toBe(variants.length + 3);
@@ -109,19 +110,20 @@ describe('DuplicateIndex', () => {
   });
 
   it('stays exact when every pair collides, including probes that wrap around the end of the table', () => {
-    const poorHashes: [string, PairHash][] = [
+    const poorHashes: [string, (hash: number) => number][] = [
       ['constant 0', () => 0],
       ['constant last slot', () => 0xffffffff],
-      ['user part only', (k0) => k0],
-      ['group part only', (_k0, _k1, k2) => k2],
-      ['two buckets', (k0, k1, k2) => (k0 ^ k1 ^ k2) & 1],
+      ['two buckets', (h) => h & 1],
+      ['sixteen buckets at the end', (h) => -1 - (h & 15)],
     ];
-    for (const [name, hash] of poorHashes) {
-      const index = new DuplicateIndex({ initialSlots: 4, hash });
-      // Pairs that agree in two of the three packed words, so a comparison that skips one word would merge them.
+    for (const [name, hashFilter] of poorHashes) {
+      const index = new DuplicateIndex({ initialSlots: 4, hashFilter });
+      // Pairs that agree in two of the three packed words, so a comparison that skips one word would merge them;
+      // loose pairs of equal lengths that differ in one unit, or only in where one id ends.
       const pairs: Pair[] = [];
       for (let i = 0; i < 40; i++) {
         pairs.push([userId(i), groupId(0)], [userId(0), groupId(i)], [userId(i * 10_000), groupId(0)], [userId(i), groupId(i * 10_000)]);
+        pairs.push([`u${i % 10}`, `g${Math.floor(i / 10)}`], [`u${i % 10}g`, `${Math.floor(i / 10)}`], [`u${i % 10}`, `h${Math.floor(i / 10)}`]);
       }
       const all = [...pairs, ...strictPairs(2_000, 600, 7), ...pairs];
       const repeats = expectSameAsMap(index, all);
@@ -181,13 +183,51 @@ describe('DuplicateIndex', () => {
     expect(expectSameAsMap(index, pairs)).toBeGreaterThan(30_000);
   });
 
+  it('tells apart loose pairs whose whole 32-bit hashes are equal', () => {
+    // Among 200,000 ids some pairs of pairs collide (about n^2 / 2^33 of them): find them, then check the index
+    // compares the text and not just the hash.
+    const seen = new Map<number, string>();
+    const colliding: [Pair, Pair][] = [];
+    for (let i = 0; i < 200_000; i++) {
+      const u = `user-${i}`;
+      const h = stringPairHash(u, 'group');
+      const other = seen.get(h);
+      if (other !== undefined) colliding.push([[other, 'group'], [u, 'group']]);
+      else seen.set(h, u);
+    }
+    expect(colliding.length).toBeGreaterThan(0);
+    for (const [a, b] of colliding) {
+      expect(stringPairHash(...a)).toBe(stringPairHash(...b));
+      expect(expectSameAsMap(new DuplicateIndex(), [a, b, a, b])).toBe(2);
+    }
+  });
+
   it('keeps line numbers up to 2^32 - 1 exactly and refuses larger ones instead of wrapping', () => {
-    const index = new DuplicateIndex();
-    expect(index.firstLineOf(userId(1), groupId(1), 0xffffffff)).toBeUndefined();
-    expect(index.firstLineOf(userId(1), groupId(1), 3)).toBe(0xffffffff);
-    expect(() => index.firstLineOf(userId(2), groupId(1), 2 ** 32)).toThrow(RangeError);
-    // A loose pair's line is kept in a Map, which has no such limit.
-    expect(index.firstLineOf('x', 'y', 2 ** 40)).toBeUndefined();
-    expect(index.firstLineOf('x', 'y', 5)).toBe(2 ** 40);
+    for (const [u, g] of [[userId(1), groupId(1)], ['x', 'y']] as const) {
+      const index = new DuplicateIndex();
+      expect(index.firstLineOf(u, g, 0xffffffff)).toBeUndefined();
+      expect(index.firstLineOf(u, g, 3)).toBe(0xffffffff);
+      expect(() => index.firstLineOf(u, g, 2 ** 32)).toThrow(RangeError);
+      expect(() => index.firstLineOf(u, g, 0)).toThrow(RangeError);
+      expect(() => index.firstLineOf(u, g, 1.5)).toThrow(RangeError);
+    }
+  });
+
+  it('keeps ids of any length and any characters, including separators and lone surrogates', () => {
+    const long = 'x'.repeat(300_000);
+    const pairs: Pair[] = [
+      [long, 'g'],
+      [`${long}g`, ''],
+      [long.slice(1), 'xg'],
+      ['a\u0000b', 'c'],
+      ['a', '\u0000bc'],
+      ['a', 'b\u0000c'],
+      ['\ud800', 'g'],
+      ['\udc00', 'g'],
+      ['😀', 'g'],
+      ['', ''],
+    ];
+    const index = new DuplicateIndex({ initialSlots: 2 });
+    expect(expectSameAsMap(index, [...pairs, ...pairs])).toBe(pairs.length);
   });
 });
