@@ -156,13 +156,16 @@ local function restamp(key, now, window, first)
   local moved = 0
   for i = first, #ARGV - 2, 3 do
     local stamp = now - tonumber(ARGV[i + 2])
-    for j = 1, tonumber(ARGV[i + 1]) do
-      local member = ARGV[i] .. ':' .. j
-      local old = redis.call('ZSCORE', key, member)
-      if (old and stamp > tonumber(old)) or (not old and stamp > now - window) then
-        redis.call('ZADD', key, stamp, member)
-        moved = moved + 1
+    -- A round's slots always share one score: the first one speaks for all.
+    local old = redis.call('ZSCORE', key, ARGV[i] .. ':1')
+    if (old and stamp > tonumber(old)) or (not old and stamp > now - window) then
+      local args = {}
+      for j = 1, tonumber(ARGV[i + 1]) do
+        args[#args + 1] = stamp
+        args[#args + 1] = ARGV[i] .. ':' .. j
       end
+      redis.call('ZADD', key, unpack(args))
+      moved = moved + #args / 2
     end
   end
   return moved
