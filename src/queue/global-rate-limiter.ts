@@ -165,11 +165,11 @@ export class GlobalRateLimiter {
     // together, as measured against a busy simulator): until they can, hold them to the slack.
     if (seen < ROUND_TRIPS_LEARNING) return this.slackMs;
     if (seen % 10 === 0) {
-      // Only an API whose median answer takes longer than the slack is slow; a quick one with some late answers
-      // (a server stalling now and then) stays held to the slack.
+      // Only an API whose quickest answer takes longer than the slack is slow; a quick one with late answers, even
+      // many (a server stalling again and again), stays held to the slack.
       const sorted = this.roundTrips.slice().sort((x, y) => x - y);
-      const median = sorted[sorted.length >> 1]!;
-      this.usualRoundTrips = median > this.slackMs ? 2 * median - sorted[0]! : 0;
+      const quickest = sorted[0]!;
+      this.usualRoundTrips = quickest > this.slackMs ? 2 * sorted[sorted.length >> 1]! - quickest : 0;
     }
     return Math.max(this.slackMs, this.usualRoundTrips);
   }

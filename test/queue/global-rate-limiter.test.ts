@@ -225,9 +225,9 @@ describe('slots stamped with when their requests went out', () => {
   it('holds a quick API to the slack, however many of its answers come late', async () => {
     const r = conn();
     const keys = globalKeys(uniquePrefix('quickapi'));
-    const limiter = new GlobalRateLimiter(loadScripts(r), keys, { rate: 1000, slackMs: 200 });
-    // 10 answers at once and 11 after 150 ms: the median (150 ms) is within the slack, though a spread mirrored
-    // around it would allow 300 ms.
+    const limiter = new GlobalRateLimiter(loadScripts(r), keys, { rate: 1000, slackMs: 100 });
+    // 10 answers at once and 11 after 150 ms: most answers take longer than the slack, but the quickest do not, so
+    // the late ones are a server stalling, not an API that is slow (which would be allowed 2 x 150 ms).
     const quick = await Promise.all(Array.from({ length: 10 }, () => limiter.acquire()));
     for (const s of quick) {
       s.sent();
@@ -243,7 +243,7 @@ describe('slots stamped with when their requests went out', () => {
     await sleep(280);
     slot.answered();
     await settle();
-    // Stamped at the answer less the slack, ~80 ms after the send.
+    // Stamped at the answer less the slack, ~180 ms after the send.
     expect(Math.max(...(await scores(r, keys.rateLog)))).toBeGreaterThan(sent + 50_000);
     limiter.close();
   });
