@@ -26,6 +26,7 @@ export async function* readAssignments(
   const loose = options.looseIds ?? false;
   const known = options.knownDuplicates;
   const fileLabel = basename(path);
+  const duplicates = new DuplicateIndex();
   let handle: FileHandle;
   try {
     handle = await open(path, 'r');
@@ -40,7 +41,6 @@ export async function* readAssignments(
       throw fileReadError(path, err);
     }
     const batches = readRecords(handle, { path, fileLabel, delimiter: sniffDelimiter(head) });
-    const duplicates = new DuplicateIndex();
     let columns: AssignmentColumns | undefined;
     for await (const records of batches) {
       for (const record of records) {
@@ -80,6 +80,8 @@ export async function* readAssignments(
       );
     }
   } finally {
+    // The index can be large; it should not live on with the generator's context until that is collected.
+    duplicates.clear();
     // Usually closed already by the read stream; closing twice is harmless.
     await handle.close();
   }
