@@ -1,3 +1,6 @@
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createS1Client, S1TransportError, type S1Client } from '../../src/s1/index.js';
 import { startSimulator, type Simulator } from '../../src/sim/index.js';
@@ -82,6 +85,51 @@ describe('the S1 client over real HTTP', () => {
     await refused.close();
     await expect(client.assignToGroup('../admin', 'UGR-1234-5678', { observer })).rejects.toMatchObject({ code: 'invalid-id' });
     expect(calls).toEqual([]);
+  });
+
+  it('a forced abort ends a request in flight, and one still waiting for a connection is never written', async () => {
+    const slow = await startSimulator({ token: TOKEN, latencyMs: 300 });
+    const one = createS1Client({ baseUrl: slow.url, token: TOKEN, connections: 1 });
+    const force = new AbortController();
+    const seen: string[] = [];
+    const observer = (name: string) => ({ sent: () => seen.push(`${name} sent`), answered: () => seen.push(`${name} answered`) });
+    try {
+      const first = one.assignToGroup('AUSR-1000-0000-0021', 'UGR-1234-5678', { signal: force.signal, observer: observer('r0') }).catch((e: unknown) => e);
+      const second = one.assignToGroup('AUSR-1000-0000-0022', 'UGR-1234-5678', { signal: force.signal, observer: observer('r1') }).catch((e: unknown) => e);
+      while (slow.stats().posts === 0) await new Promise((r) => setTimeout(r, 5));
+      force.abort();
+      expect(await first).toMatchObject({ code: 'aborted' });
+      expect(await second).toMatchObject({ code: 'aborted' });
+      expect(seen).toEqual(['r0 sent']);
+      expect(slow.stats().posts).toBe(1);
+      // Already aborted: refused before anything is queued.
+      await expect(one.assignToGroup('AUSR-1000-0000-0023', 'UGR-1234-5678', { signal: force.signal })).rejects.toMatchObject({ code: 'aborted' });
+      expect(slow.stats().posts).toBe(1);
+    } finally {
+      await one.close();
+      await slow.close();
+    }
+  });
+
+  it('cuts off an answer larger than 8 MiB as a network failure instead of holding it in memory', async () => {
+    const huge = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const chunk = Buffer.alloc(1024 * 1024, 0x20);
+      for (let i = 0; i < 9; i++) res.write(chunk);
+      res.end('{}');
+    });
+    huge.listen(0, '127.0.0.1');
+    await once(huge, 'listening');
+    const c = createS1Client({ baseUrl: `http://127.0.0.1:${(huge.address() as AddressInfo).port}`, token: TOKEN });
+    try {
+      const err = await c.assignToGroup('AUSR-1000-0000-0024', 'UGR-1234-5678').catch((e: unknown) => e);
+      expect(err).toMatchObject({ code: 'network' });
+      expect(String((err as Error).message)).toMatch(/larger than 8388608 bytes/);
+    } finally {
+      await c.close();
+      huge.closeAllConnections();
+      huge.close();
+    }
   });
 
   it('keeps the token out of every error it raises', async () => {
