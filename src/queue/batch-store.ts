@@ -37,6 +37,15 @@ export interface RecordResult {
 
 const num = (v: string | undefined) => (v === undefined ? 0 : Number(v));
 
+/** Rows per outcome script call: keeps one call's time in Redis to a few ms. */
+const MAX_ROWS_PER_CALL = 500;
+
+interface PendingOutcome {
+  args: (string | number)[];
+  resolve: (r: RecordResult) => void;
+  reject: (err: unknown) => void;
+}
+
 /** Batch records and exactly-once outcome accounting in Redis. Knows nothing of BullMQ. */
 export class BatchStore {
   readonly scripts: Scripts;
@@ -80,31 +89,65 @@ export class BatchStore {
     return (await this.scripts.checkBatchDone(this.keys(batchId).batch, Date.now())) === 1;
   }
 
-  /** Records one row's final outcome exactly once (see RECORD_OUTCOME). */
-  async recordOutcome(batchId: string, d: FailureDetail, mode: 'set' | 'if-absent' = 'set', countRequestAs?: number | string): Promise<RecordResult> {
-    const [changed, done] = await this.scripts.recordOutcome(this.allKeys(batchId), [...this.outcomeArgs(d, mode), countRequestAs ?? '']);
-    if (done === 1) await this.touch(batchId);
-    return { changed: changed === 1, done: done === 1 };
+  /**
+   * Records one row's final outcome exactly once (see RECORD_OUTCOMES). Calls made during the same turn of the event
+   * loop for the same batch share one script call: a worker finishes many rows per turn, and a call per row cost
+   * it and Redis more than the rest of the row's accounting. Each caller still learns its own row's result; the one
+   * whose row completed the batch is told `done`.
+   */
+  recordOutcome(batchId: string, d: FailureDetail, mode: 'set' | 'if-absent' = 'set', countRequestAs?: number | string): Promise<RecordResult> {
+    return new Promise<RecordResult>((resolve, reject) => {
+      let queue = this.pending.get(batchId);
+      if (queue === undefined) {
+        queue = [];
+        this.pending.set(batchId, queue);
+      }
+      queue.push({ args: this.outcomeArgs(d, mode, countRequestAs), resolve, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flushOutcomes());
+      }
+    });
+  }
+
+  private readonly pending = new Map<string, PendingOutcome[]>();
+  private flushScheduled = false;
+
+  private flushOutcomes(): void {
+    this.flushScheduled = false;
+    for (const [batchId, queue] of this.pending) {
+      for (let i = 0; i < queue.length; i += MAX_ROWS_PER_CALL) {
+        const part = queue.slice(i, i + MAX_ROWS_PER_CALL);
+        this.recordMany(batchId, part.map((p) => p.args)).then(
+          (results) => part.forEach((p, k) => p.resolve(results[k]!)),
+          (err: unknown) => part.forEach((p) => p.reject(err)),
+        );
+      }
+    }
+    this.pending.clear();
   }
 
   /** Many outcomes in one round trip (the importer's invalid and duplicate rows). */
   async recordOutcomes(batchId: string, details: FailureDetail[]): Promise<RecordResult[]> {
-    if (details.length === 0) return [];
-    const pipeline = this.redis.pipeline();
-    const keys = this.allKeys(batchId);
-    for (const d of details) void this.scripts.recordOutcome(keys, [...this.outcomeArgs(d, 'set'), ''], pipeline);
-    const results = (await pipeline.exec()) ?? [];
-    return results.map(([err, value]) => {
-      if (err) throw err;
-      const [changed, done] = value as [number, number];
-      return { changed: changed === 1, done: done === 1 };
-    });
+    const results: RecordResult[] = [];
+    for (let i = 0; i < details.length; i += MAX_ROWS_PER_CALL) {
+      results.push(...(await this.recordMany(batchId, details.slice(i, i + MAX_ROWS_PER_CALL).map((d) => this.outcomeArgs(d, 'set')))));
+    }
+    return results;
   }
 
-  private outcomeArgs(d: FailureDetail, mode: 'set' | 'if-absent'): (string | number)[] {
+  private async recordMany(batchId: string, rows: (string | number)[][]): Promise<RecordResult[]> {
+    const flags = await this.scripts.recordOutcomes(this.allKeys(batchId), Date.now(), rows.flat());
+    const done = flags[rows.length] === 1;
+    if (done) await this.touch(batchId);
+    // Only the last row can have completed the batch: it is the one told.
+    return rows.map((_, k) => ({ changed: flags[k] === 1, done: done && k === rows.length - 1 }));
+  }
+
+  private outcomeArgs(d: FailureDetail, mode: 'set' | 'if-absent', countRequestAs?: number | string): (string | number)[] {
     const success = d.outcome === 'assigned' || d.outcome === 'already-member';
     const detail = success ? '' : JSON.stringify(d);
-    return [d.line, OUTCOME_CODE[d.outcome], d.outcome, d.reason, detail, mode, Date.now()];
+    return [d.line, OUTCOME_CODE[d.outcome], d.outcome, d.reason, detail, mode, countRequestAs ?? ''];
   }
 
   /** Outcome bytes for lines from..to inclusive ('\0' = pending); used by a re-import to skip finished rows. */

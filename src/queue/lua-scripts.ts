@@ -31,56 +31,73 @@ end
 `;
 
 /**
- * Records a row's outcome idempotently: counters move only when the outcome changes, so a job that runs twice
- * (stall, crash after the call) is counted once. A success is never replaced: the assignment exists.
+ * Records rows' outcomes idempotently: counters move only when a row's outcome changes, so a job that runs twice
+ * (stall, crash after the call) is counted once. A success is never replaced: the assignment exists. Rows are
+ * applied in order, exactly as the same number of one-row calls would be; one call carries many rows because a
+ * busy worker finishes many in the same turn of its event loop, and one script call per row was a large share of
+ * its Redis traffic.
  * KEYS: batch, outcomes, failures, failIdx, reasons.
- * ARGV: line, code, outcome, reason, detailJson ('' for successes), mode ('set' | 'if-absent'), nowMs,
- * countAs (the HTTP status or transport failure of the call that led here, counted whatever the outcome; '' = none).
- * Returns {changed, done}.
+ * ARGV: nowMs, then per row 7 values: line, code, outcome, reason, detailJson ('' for successes), mode ('set' |
+ * 'if-absent'), countAs (the HTTP status or transport failure of the call that led here, counted whatever the
+ * outcome; '' = none).
+ * Returns one changed flag (0/1) per row, then done (1 when this call completed the batch).
  */
-export const RECORD_OUTCOME = `${CHECK_DONE}${KEEP_LIKE_BATCH}
-if ARGV[8] and ARGV[8] ~= '' then
-  redis.call('HINCRBY', KEYS[1], 'h:' .. ARGV[8], 1)
-end
-local line = tonumber(ARGV[1])
-local code, outcome, reason, detail, mode = ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
+export const RECORD_OUTCOMES = `${CHECK_DONE}${KEEP_LIKE_BATCH}
 local names = { a = 'assigned', m = 'already-member', f = 'failed', i = 'invalid', d = 'duplicate' }
-local old = redis.call('GETRANGE', KEYS[2], line, line)
-if old == 'r' or old == 'q' then
-  -- Being retried: it already left the failed count; only its old failure detail goes.
-  redis.call('HDEL', KEYS[3], ARGV[1])
-  old = ''
+local function record(i)
+  local lineText, code, outcome, reason, detail, mode, countAs = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4], ARGV[i + 5], ARGV[i + 6]
+  if countAs ~= '' then redis.call('HINCRBY', KEYS[1], 'h:' .. countAs, 1) end
+  local line = tonumber(lineText)
+  local old = redis.call('GETRANGE', KEYS[2], line, line)
+  if old == 'r' or old == 'q' then
+    -- Being retried: it already left the failed count; only its old failure detail goes.
+    redis.call('HDEL', KEYS[3], lineText)
+    old = ''
+  end
+  if old ~= '' and old ~= '\\0' then
+    if mode == 'if-absent' then return 0 end
+    -- A success is final: the pair is in place, whatever a later run of the same job hears.
+    if old == 'a' or old == 'm' then return 0 end
+    local oldDetail = redis.call('HGET', KEYS[3], lineText)
+    local oldReason = ''
+    if oldDetail then oldReason = cjson.decode(oldDetail).reason or '' end
+    if old == code and oldReason == reason then return 0 end
+    redis.call('HINCRBY', KEYS[1], names[old], -1)
+    if oldReason ~= '' then redis.call('HINCRBY', KEYS[5], names[old] .. '|' .. oldReason, -1) end
+    if oldDetail then
+      redis.call('HDEL', KEYS[3], lineText)
+      redis.call('ZREM', KEYS[4], lineText)
+    end
+  end
+  redis.call('SETRANGE', KEYS[2], line, code)
+  redis.call('HINCRBY', KEYS[1], outcome, 1)
+  -- Only outcomes that have a reason are counted by reason (an assignment has none): one call less per success.
+  if reason ~= '' then redis.call('HINCRBY', KEYS[5], outcome .. '|' .. reason, 1) end
+  if detail ~= '' then
+    redis.call('HSET', KEYS[3], lineText, detail)
+    redis.call('ZADD', KEYS[4], line, lineText)
+  end
+  return 1
 end
-if old ~= '' and old ~= '\\0' then
-  if mode == 'if-absent' then return {0, 0} end
-  -- A success is final: the pair is in place, whatever a later run of the same job hears.
-  if old == 'a' or old == 'm' then return {0, 0} end
-  local oldDetail = redis.call('HGET', KEYS[3], ARGV[1])
-  local oldReason = ''
-  if oldDetail then oldReason = cjson.decode(oldDetail).reason or '' end
-  if old == code and oldReason == reason then return {0, 0} end
-  redis.call('HINCRBY', KEYS[1], names[old], -1)
-  if oldReason ~= '' then redis.call('HINCRBY', KEYS[5], names[old] .. '|' .. oldReason, -1) end
-  if oldDetail then
-    redis.call('HDEL', KEYS[3], ARGV[1])
-    redis.call('ZREM', KEYS[4], ARGV[1])
+local changed = {}
+local any, reasons, details = false, false, false
+for i = 2, #ARGV, 7 do
+  local c = record(i)
+  changed[#changed + 1] = c
+  if c == 1 then
+    any = true
+    if ARGV[i + 3] ~= '' then reasons = true end
+    if ARGV[i + 4] ~= '' then details = true end
   end
 end
-redis.call('SETRANGE', KEYS[2], line, code)
-redis.call('HINCRBY', KEYS[1], outcome, 1)
-keepLikeBatch(KEYS[1], KEYS[2])
--- Only outcomes that have a reason are counted by reason (an assignment has none): one call less per success.
-if reason ~= '' then
-  redis.call('HINCRBY', KEYS[5], outcome .. '|' .. reason, 1)
-  keepLikeBatch(KEYS[1], KEYS[5])
-end
-if detail ~= '' then
-  redis.call('HSET', KEYS[3], ARGV[1], detail)
-  redis.call('ZADD', KEYS[4], line, ARGV[1])
+if any then keepLikeBatch(KEYS[1], KEYS[2]) end
+if reasons then keepLikeBatch(KEYS[1], KEYS[5]) end
+if details then
   keepLikeBatch(KEYS[1], KEYS[3])
   keepLikeBatch(KEYS[1], KEYS[4])
 end
-return {1, checkDone(KEYS[1], ARGV[7])}
+changed[#changed + 1] = checkDone(KEYS[1], ARGV[1])
+return changed
 `;
 
 /**

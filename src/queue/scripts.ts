@@ -1,11 +1,12 @@
-import type { ChainableCommander, Redis } from 'ioredis';
-import { ACQUIRE_SLOTS, CHECK_BATCH_DONE, CREATE_BATCH, EXTEND_PAUSE, LEARN_LIMIT, MARK_QUEUED, RECORD_OUTCOME, RESET_OUTCOMES, RESTAMP_SLOTS } from './lua-scripts.js';
+import type { Redis } from 'ioredis';
+import { ACQUIRE_SLOTS, CHECK_BATCH_DONE, CREATE_BATCH, EXTEND_PAUSE, LEARN_LIMIT, MARK_QUEUED, RECORD_OUTCOMES, RESET_OUTCOMES, RESTAMP_SLOTS } from './lua-scripts.js';
 
 type Script = (...args: (string | number)[]) => Promise<unknown>;
 
 /** The Lua scripts as typed calls; ioredis sends EVALSHA and falls back to EVAL on a cold server (or after a restart). */
 export interface Scripts {
-  recordOutcome(keys: string[], args: (string | number)[], pipeline?: ChainableCommander): Promise<[number, number]>;
+  /** One changed flag per row (rows of 7 values, see RECORD_OUTCOMES), then done. */
+  recordOutcomes(keys: string[], nowMs: number, rows: (string | number)[]): Promise<number[]>;
   resetOutcomes(keys: string[], lines: number[]): Promise<number>;
   markQueued(outcomesKey: string, lines: number[]): Promise<number>;
   checkBatchDone(batchKey: string, now: number): Promise<number>;
@@ -17,7 +18,7 @@ export interface Scripts {
 }
 
 const DEFINITIONS = {
-  baRecordOutcome: { numberOfKeys: 5, lua: RECORD_OUTCOME },
+  baRecordOutcomes: { numberOfKeys: 5, lua: RECORD_OUTCOMES },
   baResetOutcomes: { numberOfKeys: 5, lua: RESET_OUTCOMES },
   baMarkQueued: { numberOfKeys: 1, lua: MARK_QUEUED },
   baCheckDone: { numberOfKeys: 1, lua: CHECK_BATCH_DONE },
@@ -32,15 +33,9 @@ export function loadScripts(redis: Redis): Scripts {
   for (const [name, def] of Object.entries(DEFINITIONS)) {
     if (!(name in redis)) redis.defineCommand(name, def);
   }
-  const call = (target: Redis | ChainableCommander, name: keyof typeof DEFINITIONS) => (target as unknown as Record<string, Script>)[name]!.bind(target);
+  const call = (target: Redis, name: keyof typeof DEFINITIONS) => (target as unknown as Record<string, Script>)[name]!.bind(target);
   return {
-    recordOutcome: (keys, args, pipeline) => {
-      if (pipeline) {
-        void call(pipeline, 'baRecordOutcome')(...keys, ...args);
-        return Promise.resolve([0, 0]);
-      }
-      return call(redis, 'baRecordOutcome')(...keys, ...args) as Promise<[number, number]>;
-    },
+    recordOutcomes: (keys, nowMs, rows) => call(redis, 'baRecordOutcomes')(...keys, nowMs, ...rows) as Promise<number[]>,
     resetOutcomes: (keys, lines) => call(redis, 'baResetOutcomes')(...keys, ...lines) as Promise<number>,
     markQueued: (outcomesKey, lines) => call(redis, 'baMarkQueued')(outcomesKey, ...lines) as Promise<number>,
     checkBatchDone: (batchKey, now) => call(redis, 'baCheckDone')(batchKey, now) as Promise<number>,

@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { BatchStore } from '../../src/queue/batch-store.js';
 import type { FailureDetail } from '../../src/queue/outcomes.js';
 import { redisUrl, uniquePrefix } from '../helpers/test-env.js';
@@ -73,6 +73,43 @@ describe('outcome accounting is exactly-once', () => {
     const b = await store.getBatch('done');
     expect(b).toMatchObject({ done: true, state: 'finished', pending: 0 });
     expect(b!.assigned + b!.failed + b!.invalid + b!.duplicate).toBe(b!.rows);
+  });
+
+  it('records the outcomes of one event-loop turn in one script call, each caller getting its own row\'s result', async () => {
+    await newBatch('turn', 3);
+    await newBatch('turn-other', 1);
+    const calls = vi.spyOn(store.scripts, 'recordOutcomes');
+    try {
+      const results = await Promise.all([
+        store.recordOutcome('turn', row(2, 'assigned')),
+        store.recordOutcome('turn', row(2, 'assigned')), // the same row twice in one call still counts once
+        store.recordOutcome('turn-other', row(2, 'assigned')), // another batch: its own call
+        store.recordOutcome('turn', row(3, 'failed', 'http-404')),
+        store.recordOutcome('turn', row(4, 'invalid', 'bad-group-id')),
+      ]);
+      expect(calls).toHaveBeenCalledTimes(2);
+      expect(results.map((r) => r.changed)).toEqual([true, false, true, true, true]);
+      // Exactly one caller per batch is told that its batch is done.
+      expect(results.map((r) => r.done)).toEqual([false, false, true, false, true]);
+    } finally {
+      calls.mockRestore();
+    }
+    expect(await store.getBatch('turn')).toMatchObject({ assigned: 1, failed: 1, invalid: 1, pending: 0, done: true });
+    expect(await store.getBatch('turn-other')).toMatchObject({ assigned: 1, done: true });
+  });
+
+  it('splits a large set of outcomes into calls of at most 500 rows and counts every row once', async () => {
+    await newBatch('many', 1200);
+    const calls = vi.spyOn(store.scripts, 'recordOutcomes');
+    try {
+      const results = await store.recordOutcomes('many', Array.from({ length: 1200 }, (_, i) => row(i + 2, 'duplicate', 'duplicate-of-line-1')));
+      expect(calls).toHaveBeenCalledTimes(3);
+      expect(results.filter((r) => r.changed)).toHaveLength(1200);
+      expect(results.filter((r) => r.done)).toHaveLength(1);
+    } finally {
+      calls.mockRestore();
+    }
+    expect(await store.getBatch('many')).toMatchObject({ duplicate: 1200, pending: 0, done: true });
   });
 
   it('is not done while the import is still running, even if every row read so far has an outcome', async () => {
