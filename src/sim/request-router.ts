@@ -22,6 +22,10 @@ export function createRequestHandler(state: SimState): RequestListener {
     const now = nowMs(); // arrival, before the body: this is what rate limits and maxInAnySecond measure
     const url = req.url ?? '/';
     state.stats.recordRequest(url);
+    if (!url.startsWith(CONTROL_PREFIX)) {
+      state.stats.opened();
+      res.once('close', () => state.stats.closed());
+    }
     readBody(req, (body) => {
       try {
         route(state, req, res, url, body, now);

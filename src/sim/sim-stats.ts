@@ -23,6 +23,8 @@ export interface SimStats {
   idempotencyKeys: number;
   /** The last 10,000 POSTs with readable ids, oldest first: arrival time (same clock as firstAt) and pair. */
   recentPosts: Array<{ at: number; accountUserId: string; groupId: string }>;
+  /** Most requests on the API paths open at once (received, answer not yet sent or given up on). */
+  maxInFlight: number;
   /** Arrival time (ms, performance.timeOrigin + performance.now()) of the first POST. */
   firstAt: number | null;
   /** Arrival time (ms, same clock) of the last POST. */
@@ -44,6 +46,9 @@ export class StatsRecorder {
   private firstAt: number | null = null;
   private lastAt: number | null = null;
   private maxInAnySecond = 0;
+  // A live gauge: requests open across a reset still close later, so reset() keeps it and restarts only the max.
+  private inFlight = 0;
+  private maxInFlight = 0;
   private readonly byStatus = new Map<string, number>();
   private readonly perPair = new Map<string, number>();
   // Only the last second of arrivals is needed to keep a running max, so memory does not grow with the run.
@@ -59,6 +64,16 @@ export class StatsRecorder {
     this.paths[this.pathsNext] = path;
     this.pathsNext = (this.pathsNext + 1) % PATHS_KEPT;
     if (this.pathsCount < PATHS_KEPT) this.pathsCount++;
+  }
+
+  /** An API request arrived; call {@link closed} when its exchange ends. */
+  opened(): void {
+    this.inFlight++;
+    if (this.inFlight > this.maxInFlight) this.maxInFlight = this.inFlight;
+  }
+
+  closed(): void {
+    this.inFlight--;
   }
 
   /** One POST assign arrival at `now` (same clock as firstAt/lastAt, which is monotonic). */
@@ -95,6 +110,7 @@ export class StatsRecorder {
       posts: this.posts,
       byStatus: Object.fromEntries(this.byStatus),
       maxInAnySecond: this.maxInAnySecond,
+      maxInFlight: this.maxInFlight,
       perPair: Object.fromEntries(this.perPair),
       paths,
       authFailures: this.authFailures,
@@ -113,6 +129,7 @@ export class StatsRecorder {
     this.firstAt = null;
     this.lastAt = null;
     this.maxInAnySecond = 0;
+    this.maxInFlight = this.inFlight;
     this.byStatus.clear();
     this.perPair.clear();
     this.recentPosts = [];

@@ -27,6 +27,23 @@ describe('simulator stats', () => {
     expect((s.lastAt ?? 0) - (s.firstAt ?? 0)).toBeGreaterThanOrEqual(1000);
   });
 
+  it('tracks the most API requests open at once; reset restarts it from those still open', async () => {
+    h.sim.reset();
+    // Each answer is held back long enough that all five are open together however slow the machine is.
+    h.sim.setOptions({ latencyMs: 500 });
+    try {
+      const post = (i: number) => h.assign(`AUSR-0000-0001-${String(i).padStart(4, '0')}`, { id: 'UGR-0000-0001' });
+      await Promise.all([0, 1, 2, 3, 4].map(post));
+      expect(h.sim.stats().maxInFlight).toBe(5);
+      h.sim.reset();
+      await post(5);
+      await post(6);
+      expect(h.sim.stats().maxInFlight).toBe(1);
+    } finally {
+      h.sim.setOptions({ latencyMs: 0 });
+    }
+  });
+
   it('counts every request, answers by status and the raw paths; reset clears them', async () => {
     h.sim.reset();
     await h.assign('AUSR-0000-0000-0001', { id: 'UGR-0000-0001' });
