@@ -85,7 +85,7 @@ export class GlobalRateLimiter {
 
   constructor(
     private readonly scripts: Scripts,
-    private readonly keys: { rateLog: string; ratePause: string; rateLearnt: string; ratePace: string },
+    private readonly keys: { rateLog: string; rateCount: string; ratePause: string; rateLearnt: string; ratePace: string },
     private readonly options: GlobalRateLimiterOptions,
   ) {
     this.windowMs = options.windowMs ?? 1000;
@@ -202,7 +202,7 @@ export class GlobalRateLimiter {
     const restamps = this.takeRestamps();
     if (restamps.length === 0) return;
     try {
-      await this.scripts.restampSlots(this.keys.rateLog, this.windowUs, restamps);
+      await this.scripts.restampSlots(this.keys.rateLog, this.keys.rateCount, this.windowUs, restamps);
     } catch (err) {
       // These entries keep their grant time, a few ms early; grants stop too while Redis is away.
       if (!this.closed) this.options.onError?.(err);
@@ -213,14 +213,14 @@ export class GlobalRateLimiter {
     this.pumping = true;
     try {
       while (this.waiters.length > 0 && !this.closed) {
-        // Lua's unpack has a stack limit; 500 slots per round is far more than one process needs.
+        // 500 slots per round is far more than one process needs, and keeps one call's work bounded.
         const wanted = Math.min(this.waiters.length, 500);
         const nonce = `${this.nonce}-${this.round++}`;
         let granted: number;
         let waitMs: number;
         const asked = performance.now();
         try {
-          [granted, waitMs] = await this.scripts.acquireSlots([this.keys.rateLog, this.keys.ratePause, this.keys.rateLearnt, this.keys.ratePace], [this.options.rate, wanted, this.windowUs, nonce, this.paceUs, ...this.takeRestamps()]);
+          [granted, waitMs] = await this.scripts.acquireSlots([this.keys.rateLog, this.keys.ratePause, this.keys.rateLearnt, this.keys.ratePace, this.keys.rateCount], [this.options.rate, wanted, this.windowUs, nonce, this.paceUs, ...this.takeRestamps()]);
           // Each slot is re-stamped when its request is sent, but only an entry still in the log counts for other
           // grants: an answer that took half a window (a stalled process) leaves too little time to send and
           // re-stamp before its entries expire. Drop such slots unused (they only lower the rate); never more than

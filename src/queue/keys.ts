@@ -26,8 +26,10 @@ export function globalKeys(prefix: string) {
   return {
     /** Sorted set of batch ids by creation time, for `status` without a batch. */
     batches: `${prefix}:batches`,
-    /** Sorted set: the sliding log of granted request slots. */
-    rateLog: `${prefix}:rate:log`,
+    /** Sorted set: the sliding log of grant rounds (member `<round>:<slots>`, score its stamp in µs). */
+    rateLog: `${prefix}:rate:rounds`,
+    /** Integer: the slots of the rounds in rateLog (kept with it by the limiter's scripts). */
+    rateCount: `${prefix}:rate:count`,
     /** Sorted set: the grant rounds of the last pace interval (member `<round>:<slots>`, score its grant time). */
     ratePace: `${prefix}:rate:pace`,
     /** Hash: the limit learnt from 429s / RateLimit headers when the server allows less than configured. */

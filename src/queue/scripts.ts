@@ -12,7 +12,7 @@ export interface Scripts {
   checkBatchDone(batchKey: string, now: number): Promise<number>;
   createBatch(keys: string[], args: (string | number)[]): Promise<string>;
   acquireSlots(keys: string[], args: (string | number)[]): Promise<[number, number]>;
-  restampSlots(rateLogKey: string, windowUs: number, restamps: (string | number)[]): Promise<number>;
+  restampSlots(rateLogKey: string, rateCountKey: string, windowUs: number, restamps: (string | number)[]): Promise<number>;
   extendPause(pauseKey: string, ms: number): Promise<number>;
   learnLimit(adaptKey: string, configured: number, announced: number | undefined, windowUs: number): Promise<number>;
 }
@@ -23,8 +23,8 @@ const DEFINITIONS = {
   baMarkQueued: { numberOfKeys: 1, lua: MARK_QUEUED },
   baCheckDone: { numberOfKeys: 1, lua: CHECK_BATCH_DONE },
   baCreateBatch: { numberOfKeys: 2, lua: CREATE_BATCH },
-  baAcquireSlots: { numberOfKeys: 4, lua: ACQUIRE_SLOTS },
-  baRestampSlots: { numberOfKeys: 1, lua: RESTAMP_SLOTS },
+  baAcquireSlots: { numberOfKeys: 5, lua: ACQUIRE_SLOTS },
+  baRestampSlots: { numberOfKeys: 2, lua: RESTAMP_SLOTS },
   baLearnLimit: { numberOfKeys: 1, lua: LEARN_LIMIT },
   baExtendPause: { numberOfKeys: 1, lua: EXTEND_PAUSE },
 } as const;
@@ -41,7 +41,7 @@ export function loadScripts(redis: Redis): Scripts {
     checkBatchDone: (batchKey, now) => call(redis, 'baCheckDone')(batchKey, now) as Promise<number>,
     createBatch: (keys, args) => call(redis, 'baCreateBatch')(...keys, ...args) as Promise<string>,
     acquireSlots: (keys, args) => call(redis, 'baAcquireSlots')(...keys, ...args) as Promise<[number, number]>,
-    restampSlots: (rateLogKey, windowUs, restamps) => call(redis, 'baRestampSlots')(rateLogKey, windowUs, ...restamps) as Promise<number>,
+    restampSlots: (rateLogKey, rateCountKey, windowUs, restamps) => call(redis, 'baRestampSlots')(rateLogKey, rateCountKey, windowUs, ...restamps) as Promise<number>,
     extendPause: (pauseKey, ms) => call(redis, 'baExtendPause')(pauseKey, ms) as Promise<number>,
     learnLimit: async (adaptKey, configured, announced, windowUs) => Number(await call(redis, 'baLearnLimit')(adaptKey, configured, announced ?? '', windowUs)),
   };

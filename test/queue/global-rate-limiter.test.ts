@@ -24,6 +24,7 @@ describe('the global sliding-window limiter', () => {
     const limiters = [0, 1, 2].map(() => new GlobalRateLimiter(loadScripts(conn()), keys, { rate: 20, slackMs: 0 }));
     // Every entry stays in the log for a window, so snapshots every 100 ms see each grant as Redis stamped it (when a
     // grant is observed in this busy process says little about when it was made).
+    // One entry per grant round (`<round>:<slots>`): each round counts as that many grants at its stamp.
     const stamped = new Map<string, number>();
     let watching = true;
     const watch = (async () => {
@@ -39,7 +40,7 @@ describe('the global sliding-window limiter', () => {
     const flat = await r.zrange(keys.rateLog, 0, -1, 'WITHSCORES');
     for (let i = 0; i < flat.length; i += 2) stamped.set(flat[i]!, Number(flat[i + 1]));
     limiters.forEach((l) => l.close());
-    const grants = [...stamped.values()].sort((a, b) => a - b);
+    const grants = [...stamped].flatMap(([member, at]) => Array<number>(slotsOf(member)).fill(at)).sort((a, b) => a - b);
     expect(grants).toHaveLength(75);
     expect(maxInWindow(grants, 1_000_000)).toBeLessThanOrEqual(20);
     // 75 slots at 20/s need at least three full windows after the first burst.
@@ -83,9 +84,15 @@ async function redisNowUs(r: Redis): Promise<number> {
   return Number(s) * 1e6 + Number(us);
 }
 
+/** The slots of a rate-log entry (`<round>:<slots>`). */
+const slotsOf = (member: string) => Number(member.slice(member.lastIndexOf(':') + 1));
+
+/** The stamp of every granted slot in the log (a round's slots share its entry's stamp). */
 async function scores(r: Redis, key: string): Promise<number[]> {
   const flat = await r.zrange(key, 0, -1, 'WITHSCORES');
-  return flat.filter((_, i) => i % 2 === 1).map(Number);
+  const out: number[] = [];
+  for (let i = 0; i < flat.length; i += 2) for (let k = 0; k < slotsOf(flat[i]!); k++) out.push(Number(flat[i + 1]));
+  return out;
 }
 
 // Re-stamps reach Redis a few ms after the event (they are batched); this is ample.
@@ -197,17 +204,40 @@ describe('slots stamped with when their requests went out', () => {
     const [member] = await r.zrange(keys.rateLog, 0, -1);
     const [granted] = await scores(r, keys.rateLog);
     const nonce = member!.slice(0, member!.lastIndexOf(':'));
+    expect(await r.get(keys.rateCount)).toBe('1');
     // A send "before" the grant (one slot, sent 5 s ago) changes nothing.
-    expect(await scripts.restampSlots(keys.rateLog, 1_025_000, [nonce, 1, 5_000_000])).toBe(0);
+    expect(await scripts.restampSlots(keys.rateLog, keys.rateCount, 1_025_000, [nonce, 1, 5_000_000])).toBe(0);
     expect(await scores(r, keys.rateLog)).toEqual([granted]);
     // Trimmed (its request waited for a socket longer than a window), then sent: back in the log at its send.
-    await r.zrem(keys.rateLog, member!);
+    const trim = () => r.multi().zrem(keys.rateLog, member!).decrby(keys.rateCount, 1).exec();
+    await trim();
     const now = await redisNowUs(r);
-    expect(await scripts.restampSlots(keys.rateLog, 1_025_000, [nonce, 1, 0])).toBe(1);
+    expect(await scripts.restampSlots(keys.rateLog, keys.rateCount, 1_025_000, [nonce, 1, 0])).toBe(1);
     expect((await scores(r, keys.rateLog))[0]).toBeGreaterThanOrEqual(now);
+    expect(await r.get(keys.rateCount)).toBe('1');
     // A send already out of the window is not worth counting.
-    await r.zrem(keys.rateLog, member!);
-    expect(await scripts.restampSlots(keys.rateLog, 1_025_000, [nonce, 1, 2_000_000])).toBe(0);
+    await trim();
+    expect(await scripts.restampSlots(keys.rateLog, keys.rateCount, 1_025_000, [nonce, 1, 2_000_000])).toBe(0);
+    expect(await r.get(keys.rateCount)).toBe('0');
+  });
+
+  it('keeps the count of slots in the log exact as rounds leave the window, and recounts it if the count is lost', async () => {
+    const r = conn();
+    const keys = globalKeys(uniquePrefix('count'));
+    // A 200 ms window with no slack, and a pace that lets all five go in one round.
+    const limiter = new GlobalRateLimiter(loadScripts(r), keys, { rate: 50, windowMs: 200, slackMs: 0 });
+    await Promise.all(Array.from({ length: 5 }, () => limiter.acquire()));
+    expect(await r.get(keys.rateCount)).toBe('5');
+    await sleep(250);
+    // The first round is out of the window: trimmed from the log and from the count by the next grant.
+    await Promise.all(Array.from({ length: 3 }, () => limiter.acquire()));
+    expect(await scores(r, keys.rateLog)).toHaveLength(3);
+    expect(await r.get(keys.rateCount)).toBe('3');
+    await r.del(keys.rateCount);
+    await limiter.acquire();
+    expect(await r.get(keys.rateCount)).toBe('4');
+    expect(await scores(r, keys.rateLog)).toHaveLength(4);
+    limiter.close();
   });
 
   it('paces grants: at most a tenth of the limit per 90 ms', async () => {
@@ -219,6 +249,7 @@ describe('slots stamped with when their requests went out', () => {
     // Nothing was sent, so the log holds the grant times as Redis made them.
     const granted = (await scores(r, keys.rateLog)).sort((a, b) => a - b);
     expect(granted).toHaveLength(30);
+    expect(await r.get(keys.rateCount)).toBe('30');
     expect(maxInWindow(granted, 90_000)).toBeLessThanOrEqual(10);
   });
 
@@ -283,7 +314,7 @@ describe('slots stamped with when their requests went out', () => {
       await limiter.acquire();
       await busy;
       // The warm-up slot, the late grant left unused, and the one granted again in time.
-      expect(await r.zcard(keys.rateLog)).toBe(3);
+      expect(await scores(r, keys.rateLog)).toHaveLength(3);
       limiter.close();
     } finally {
       r.disconnect();
