@@ -48,6 +48,12 @@ export interface AssignContext {
   onBatchDone(batchId: string): void;
   /** Aborts in-flight requests when shutdown is forced. */
   forceSignal: AbortSignal;
+  /**
+   * Runs `fn` while holding one of the worker's connections to S1 (a permit per connection). A job takes its rate
+   * slot inside it, so no slot is ever held by a request still waiting for a socket: such a slot could outlive the
+   * window unsent, be granted again, and go out later in a burst with others.
+   */
+  withConnection<T>(fn: () => Promise<T>): Promise<T>;
 }
 
 /**
@@ -109,19 +115,21 @@ export function createAssignProcessor(ctx: AssignContext) {
     // Back to the queue without using an attempt (RateLimitError is how BullMQ spells "not now").
     const putBack = () => new RateLimitError();
 
-    if (ctx.isAuthFailed()) throw putBack();
-    let slot: RateSlot;
+    let answer: S1Answer | undefined;
     try {
-      slot = await ctx.limiter.acquire();
-    } catch (err) {
-      if (err instanceof LimiterClosedError) throw putBack();
-      throw err;
-    }
-    if (ctx.isAuthFailed()) throw putBack();
-
-    let answer: S1Answer;
-    try {
-      answer = await ctx.client.assignToGroup(accountUserId, groupId, { signal: ctx.forceSignal, idempotencyKey: jobId, observer: slot });
+      // undefined: put back unsent (the token was rejected, or the limiter closed for shutdown).
+      answer = await ctx.withConnection(async () => {
+        if (ctx.isAuthFailed()) return undefined;
+        let slot: RateSlot;
+        try {
+          slot = await ctx.limiter.acquire();
+        } catch (err) {
+          if (err instanceof LimiterClosedError) return undefined;
+          throw err;
+        }
+        if (ctx.isAuthFailed()) return undefined;
+        return ctx.client.assignToGroup(accountUserId, groupId, { signal: ctx.forceSignal, idempotencyKey: jobId, observer: slot });
+      });
     } catch (err) {
       if (!(err instanceof S1TransportError)) throw err;
       // Aborted by a forced shutdown: not the row's fault, so no attempt is used.
@@ -135,6 +143,7 @@ export function createAssignProcessor(ctx: AssignContext) {
       ctx.log.debug({ ...at, attempt, reason: err.code }, 'transient failure, will retry');
       throw new Error(`${err.code}: ${err.message}`);
     }
+    if (answer === undefined) throw putBack();
 
     countAs = answer.status;
     noteDeprecation(answer, batchId);

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { join } from 'node:path';
 import { Worker, type Job } from 'bullmq';
+import pLimit from 'p-limit';
 import { ASSIGN_JOB, SYNC_QUEUE, createAssignProcessor, createSyncProcessor, jitterBackoff, type AssignPayload, type SyncPayload } from '../../jobs/index.js';
 import { requireToken, type Config } from '../config/index.js';
 import { AppError } from '../errors.js';
@@ -34,16 +35,20 @@ export interface WorkerHandle {
   close(force?: boolean): Promise<void>;
 }
 
+/** Connections to S1 (and requests in flight) per worker process for S1_CONCURRENCY. */
+export function connectionsFor(concurrency: number): number {
+  return Math.min(concurrency, 256);
+}
+
 /**
- * Jobs a worker process holds at once for S1_CONCURRENCY requests in flight (the S1 client's connections; a job
- * beyond them waits for a free one before its request is written). Each job also waits on Redis before and
- * after its request (its grant, its outcome, BullMQ completing it and fetching the next): against the simulator
+ * Jobs a worker process holds at once for its connections to S1 (a job beyond them waits for a free one before it
+ * takes its rate slot). Each job also waits on Redis before and after its request (its grant, its outcome, BullMQ completing it and fetching the next): against the simulator
  * with no latency and as many jobs as permits, a job spent ~4.5 ms of its ~17 ms in its request. Twice as many
  * jobs as permits: 3 runs in 4 faster (50,000 rows, same machine, alternated: 5,682/6,038/6,597/6,371 ->
  * 5,477/6,620/7,650/6,625 rows/s); four times brought no more and costs more CPU per row.
  */
-export function jobsInHand(concurrency: number): number {
-  return concurrency * 2;
+export function jobsInHand(connections: number): number {
+  return connections * 2;
 }
 
 /** A short, one-way fingerprint: lets workers recognise "the token that was rejected" without storing the token. */
@@ -98,8 +103,11 @@ export async function startWorker(config: Config, log: Logger, options: StartWor
       slackMs: config.rateSlackMs,
       onError: (err) => log.warn({ err: (err as Error).message }, 'rate limiter could not reach Redis; retrying'),
     });
-    // One request per connection (no pipelining): the pool's connections are what bounds requests in flight to S1.
-    const client = createS1Client({ baseUrl: config.apiUrl, token, timeoutMs: config.timeoutMs, connections: Math.min(config.concurrency, 256) });
+    // One request per connection (no pipelining), and a permit per connection that a job holds from its rate slot
+    // to its answer: requests in flight to S1 never exceed the connections, and no slot waits for a socket.
+    const connections = connectionsFor(config.concurrency);
+    const permits = pLimit(connections);
+    const client = createS1Client({ baseUrl: config.apiUrl, token, timeoutMs: config.timeoutMs, connections });
     cleanups.push(() => client.close());
     const force = new AbortController();
     // Every in-flight request listens to this one signal; hundreds of listeners are expected, not a leak.
@@ -131,6 +139,7 @@ export async function startWorker(config: Config, log: Logger, options: StartWor
       config,
       log,
       forceSignal: force.signal,
+      withConnection: (fn) => permits(fn),
       isAuthFailed: () => authFailure !== undefined,
       onBatchDone: reportDone,
       async onAuthFailure(status, message) {
@@ -152,7 +161,7 @@ export async function startWorker(config: Config, log: Logger, options: StartWor
       {
         connection: redis,
         prefix: config.prefix,
-        concurrency: jobsInHand(config.concurrency),
+        concurrency: jobsInHand(connections),
         lockDuration: config.lockDurationMs,
         stalledInterval: config.stalledIntervalMs,
         maxStalledCount: 3,
@@ -194,7 +203,7 @@ export async function startWorker(config: Config, log: Logger, options: StartWor
     // ---- end of scheduled syncs ----
 
     void worker.run();
-    log.info({ concurrency: config.concurrency, jobsInHand: jobsInHand(config.concurrency), rateLimit: config.rateLimit, api: config.apiUrl }, 'worker started');
+    log.info({ concurrency: config.concurrency, connections, jobsInHand: jobsInHand(connections), rateLimit: config.rateLimit, api: config.apiUrl }, 'worker started');
 
     let closing: Promise<void> | undefined;
     return {

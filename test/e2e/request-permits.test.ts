@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ASSIGN_QUEUE } from '../../src/queue/keys.js';
-import { spawnCli } from '../helpers/cli.js';
+import { ASSIGN_QUEUE, globalKeys } from '../../src/queue/keys.js';
+import { spawnCli, waitFor } from '../helpers/cli.js';
 import { csvRows, startE2E, type E2E } from '../helpers/e2e.js';
 
 /**
@@ -45,5 +45,32 @@ describe('request permits (S1_CONCURRENCY) and jobs in hand', () => {
 
   it('holds twice S1_CONCURRENCY jobs, not more', () => {
     expect(maxActiveJobs).toBe(6);
+  });
+});
+
+describe('a rate slot is taken only with a connection to send on', () => {
+  let slow: E2E;
+  beforeAll(async () => {
+    slow = await startE2E('permit-slots', { latencyMs: 1000 });
+  });
+  afterAll(async () => {
+    await slow.close();
+  });
+
+  it('jobs in hand beyond the connections wait for one before taking a slot', async () => {
+    expect((await slow.cli(['import', slow.file('slots.csv', csvRows(6)), '--batch', 'slots'])).code).toBe(0);
+    const worker = spawnCli(['worker'], slow.env({ S1_CONCURRENCY: '2', S1_RATE_LIMIT: '1000' }));
+    try {
+      await waitFor('two requests at the simulator', () => slow.sim.stats().posts >= 2, 30_000, 10);
+      // Two jobs are sending, two more are in hand; their answers take a second. Had the two waiting jobs taken slots
+      // without a socket, the log would count four.
+      await new Promise((r) => setTimeout(r, 300));
+      expect(slow.sim.stats().posts).toBe(2);
+      expect(await slow.redis.get(globalKeys(slow.prefix).rateCount)).toBe('2');
+      await slow.waitDone('slots');
+    } finally {
+      worker.kill('SIGTERM');
+      if (worker.exitCode === null && worker.signalCode === null) await once(worker, 'exit');
+    }
   });
 });
