@@ -168,23 +168,31 @@ return 'created'
 // per slot was most of the limiter's Redis time (a ZADD of 20 members into a 5,000-member set: ~55 µs here).
 const RATE_LOG = `
 local function slotsOf(member) return tonumber(string.match(member, ':(%d+)$')) end
--- Slots of the entries in the log; recounted if the count key is gone while the log is not (deleted by hand).
-local function used(logKey, countKey)
-  local c = redis.call('GET', countKey)
-  if c then return tonumber(c) end
+-- Slots of the entries in the log. Recounted when the count is missing or disagrees with whether the log exists (one
+-- key expired or was deleted without the other), so a lost key costs one recount, never a wrong window.
+local function used(logKey, countKey, window)
+  local c = tonumber(redis.call('GET', countKey) or '')
+  if c and (c > 0) == (redis.call('EXISTS', logKey) == 1) then return c end
   local n = 0
   for _, m in ipairs(redis.call('ZRANGE', logKey, 0, -1)) do n = n + slotsOf(m) end
-  redis.call('SET', countKey, n)
+  redis.call('SET', countKey, n, 'PX', math.ceil(window / 1000) * 2)
   return n
 end
--- Drops entries stamped before the window (bounds inclusive, as in ZREMRANGEBYSCORE) and their slots from the count.
+-- Drops entries stamped before the window (bounds inclusive, as in ZREMRANGEBYSCORE) and their slots from the count;
+-- returns how many slots left.
 local function trim(logKey, countKey, before)
   local old = redis.call('ZRANGEBYSCORE', logKey, '-inf', before)
-  if #old == 0 then return end
+  if #old == 0 then return 0 end
   local n = 0
   for i = 1, #old do n = n + slotsOf(old[i]) end
   redis.call('ZREMRANGEBYSCORE', logKey, '-inf', before)
   redis.call('DECRBY', countKey, n)
+  return n
+end
+-- Adds a round's entry, counting its slots only if the entry is new: a call that ran twice (ioredis sends a command
+-- again after a reconnect when its answer was lost) must not count its round twice.
+local function add(logKey, countKey, stamp, member, slots)
+  if redis.call('ZADD', logKey, stamp, member) == 1 then redis.call('INCRBY', countKey, slots) end
 end
 local function keep(logKey, countKey, window)
   local ms = math.ceil(window / 1000) * 2
@@ -211,9 +219,8 @@ local function restamp(logKey, countKey, now, window, first)
         moved = moved + slots
       end
     elseif stamp > now - window then
-      used(logKey, countKey)
-      redis.call('ZADD', logKey, stamp, member)
-      redis.call('INCRBY', countKey, slots)
+      used(logKey, countKey, window)
+      add(logKey, countKey, stamp, member, slots)
       moved = moved + slots
     end
   end
@@ -242,7 +249,7 @@ export const ACQUIRE_SLOTS = `${RATE_LOG}${RESTAMP}
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local limit, wanted, window, pace = math.max(1, math.floor(tonumber(ARGV[1]))), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[5])
-restamp(KEYS[1], KEYS[5], now, window, 6)
+if restamp(KEYS[1], KEYS[5], now, window, 6) > 0 then keep(KEYS[1], KEYS[5], window) end
 local pause = redis.call('PTTL', KEYS[2])
 if pause > 0 then return {0, pause} end
 local learnt = tonumber(redis.call('HGET', KEYS[3], 'limit') or '')
@@ -260,9 +267,8 @@ if learnt then
   end
   if learnt then limit = math.max(1, math.floor(learnt)) end
 end
-used(KEYS[1], KEYS[5])
-trim(KEYS[1], KEYS[5], now - window)
-local inWindow = used(KEYS[1], KEYS[5])
+local inWindow = used(KEYS[1], KEYS[5], window)
+inWindow = inWindow - trim(KEYS[1], KEYS[5], now - window)
 local free = limit - inWindow
 local wait = 0
 if free <= 0 then
@@ -291,8 +297,7 @@ if wait > 0 then
   return {0, wait}
 end
 local n = math.min(free, wanted)
-redis.call('ZADD', KEYS[1], now, ARGV[4] .. ':' .. n)
-redis.call('INCRBY', KEYS[5], n)
+add(KEYS[1], KEYS[5], now, ARGV[4] .. ':' .. n, n)
 keep(KEYS[1], KEYS[5], window)
 redis.call('ZADD', KEYS[4], now, ARGV[4] .. ':' .. n)
 redis.call('PEXPIRE', KEYS[4], math.ceil(pace / 1000) * 2)

@@ -215,6 +215,8 @@ describe('slots stamped with when their requests went out', () => {
     expect(await scripts.restampSlots(keys.rateLog, keys.rateCount, 1_025_000, [nonce, 1, 0])).toBe(1);
     expect((await scores(r, keys.rateLog))[0]).toBeGreaterThanOrEqual(now);
     expect(await r.get(keys.rateCount)).toBe('1');
+    expect(await r.pttl(keys.rateLog)).toBeGreaterThan(0);
+    expect(await r.pttl(keys.rateCount)).toBeGreaterThan(0);
     // A send already out of the window is not worth counting.
     await trim();
     expect(await scripts.restampSlots(keys.rateLog, keys.rateCount, 1_025_000, [nonce, 1, 2_000_000])).toBe(0);
@@ -238,6 +240,30 @@ describe('slots stamped with when their requests went out', () => {
     expect(await r.get(keys.rateCount)).toBe('4');
     expect(await scores(r, keys.rateLog)).toHaveLength(4);
     limiter.close();
+  });
+
+  it('counts a grant round once when its call runs twice (a command sent again after a reconnect)', async () => {
+    const r = conn();
+    const scripts = loadScripts(r);
+    const keys = globalKeys(uniquePrefix('twice'));
+    const acquire = () => scripts.acquireSlots([keys.rateLog, keys.ratePause, keys.rateLearnt, keys.ratePace, keys.rateCount], [100, 3, 1_025_000, 'same-round', 90_000]);
+    expect(await acquire()).toEqual([3, 0]);
+    expect(await acquire()).toEqual([3, 0]);
+    expect(await r.zrange(keys.rateLog, 0, -1)).toEqual(['same-round:3']);
+    expect(await r.get(keys.rateCount)).toBe('3');
+  });
+
+  it('recounts a slot count left without its log instead of trusting it, and gives both keys an expiry', async () => {
+    const r = conn();
+    const keys = globalKeys(uniquePrefix('orphan'));
+    // A count whose log expired or was deleted on its own: trusted, it would block every grant for good.
+    await r.set(keys.rateCount, 100);
+    const limiter = new GlobalRateLimiter(loadScripts(r), keys, { rate: 10 });
+    await limiter.acquire();
+    limiter.close();
+    expect(await r.get(keys.rateCount)).toBe('1');
+    expect(await r.pttl(keys.rateCount)).toBeGreaterThan(0);
+    expect(await r.pttl(keys.rateLog)).toBeGreaterThan(0);
   });
 
   it('paces grants: at most a tenth of the limit per 90 ms', async () => {
