@@ -135,7 +135,12 @@ class AnswerHandler implements Dispatcher.DispatchHandler {
   private readonly chunks: Buffer[] = [];
   private size = 0;
   private settled = false;
-  private readonly onAbort = () => this.controller?.abort(new Error('request aborted'));
+  private readonly onAbort = () => {
+    const reason = new Error('request aborted');
+    if (this.controller) this.controller.abort(reason);
+    // Still waiting for a socket: answer now rather than when one frees up (onRequestStart then drops it unsent).
+    else this.settle(reason);
+  };
 
   constructor(
     private readonly opts: S1RequestOptions,
@@ -196,11 +201,12 @@ class AnswerHandler implements Dispatcher.DispatchHandler {
 }
 
 function toTransportError(err: unknown, signal: AbortSignal | undefined, timeoutMs: number): S1TransportError {
+  // A forced shutdown first: whatever undici reports then (a connect timeout, a reset), it is not the row's fault.
+  if (signal?.aborted) return new S1TransportError('aborted', 'request aborted');
   const code = (err as { code?: string } | null)?.code;
   if (code !== undefined && TIMEOUT_ERRORS.includes(code)) {
     return new S1TransportError('timeout', `no answer within ${timeoutMs} ms`);
   }
-  if (signal?.aborted) return new S1TransportError('aborted', 'request aborted');
   const what = err instanceof undiciErrors.UndiciError || err instanceof Error ? `${code ?? err.name}: ${err.message}` : String(err);
   // The cause is kept for debugging; undici errors carry no request headers, so no token can leak through it.
   return new S1TransportError('network', `connection failed (${what})`);

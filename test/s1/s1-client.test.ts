@@ -111,6 +111,29 @@ describe('the S1 client over real HTTP', () => {
     }
   });
 
+  it('a request aborted while it waits for a connection is answered at once and never written', async () => {
+    const one = createS1Client({ baseUrl: sim.url, token: TOKEN, connections: 1, timeoutMs: 1500 });
+    sim.reset();
+    sim.addFault({ kind: 'hang', times: 1 });
+    const settled: string[] = [];
+    try {
+      // r0 holds the only connection (the simulator never answers it); r1 queues behind it with a signal of its own.
+      const r0 = one.assignToGroup('AUSR-1000-0000-0031', 'UGR-1234-5678').catch((e: unknown) => e).finally(() => settled.push('r0'));
+      const own = new AbortController();
+      const r1 = one.assignToGroup('AUSR-1000-0000-0032', 'UGR-1234-5678', { signal: own.signal }).catch((e: unknown) => e).finally(() => settled.push('r1'));
+      while (sim.stats().posts === 0) await new Promise((r) => setTimeout(r, 5));
+      own.abort();
+      expect(await r1).toMatchObject({ code: 'aborted' });
+      // Answered before the request ahead of it, which only ends at its own timeout.
+      expect(settled).toEqual(['r1']);
+      expect(await r0).toMatchObject({ code: 'timeout' });
+      await new Promise((r) => setTimeout(r, 100));
+      expect(sim.stats().posts).toBe(1);
+    } finally {
+      await one.close();
+    }
+  });
+
   it('cuts off an answer larger than 8 MiB as a network failure instead of holding it in memory', async () => {
     const huge = createServer((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
