@@ -139,8 +139,10 @@ export class BatchStore {
   private async recordMany(batchId: string, rows: (string | number)[][]): Promise<RecordResult[]> {
     const flags = await this.scripts.recordOutcomes(this.allKeys(batchId), Date.now(), rows.flat());
     const done = flags[rows.length] === 1;
-    if (done) await this.touch(batchId);
-    // Only the last row can have completed the batch: it is the one told.
+    // The outcomes are recorded: a failed expiry refresh must not fail their callers (their jobs would retry and the
+    // batch, already stamped finished, would never be told done again). The keys keep the batch's own expiry.
+    if (done) await this.touch(batchId).catch(() => undefined);
+    // One caller per call that completed the batch is told so (the last: the call's rows count as one step).
     return rows.map((_, k) => ({ changed: flags[k] === 1, done: done && k === rows.length - 1 }));
   }
 
