@@ -41,7 +41,7 @@ const num = (v: string | undefined) => (v === undefined ? 0 : Number(v));
 const MAX_ROWS_PER_CALL = 500;
 
 interface PendingOutcome {
-  args: (string | number)[];
+  row: string;
   resolve: (r: RecordResult) => void;
   reject: (err: unknown) => void;
 }
@@ -102,7 +102,7 @@ export class BatchStore {
         queue = [];
         this.pending.set(batchId, queue);
       }
-      queue.push({ args: this.outcomeArgs(d, mode, countRequestAs), resolve, reject });
+      queue.push({ row: this.outcomeRow(d, mode, countRequestAs), resolve, reject });
       if (!this.flushScheduled) {
         this.flushScheduled = true;
         setImmediate(() => this.flushOutcomes());
@@ -118,7 +118,7 @@ export class BatchStore {
     for (const [batchId, queue] of this.pending) {
       for (let i = 0; i < queue.length; i += MAX_ROWS_PER_CALL) {
         const part = queue.slice(i, i + MAX_ROWS_PER_CALL);
-        this.recordMany(batchId, part.map((p) => p.args)).then(
+        this.recordMany(batchId, part.map((p) => p.row)).then(
           (results) => part.forEach((p, k) => p.resolve(results[k]!)),
           (err: unknown) => part.forEach((p) => p.reject(err)),
         );
@@ -131,13 +131,13 @@ export class BatchStore {
   async recordOutcomes(batchId: string, details: FailureDetail[]): Promise<RecordResult[]> {
     const results: RecordResult[] = [];
     for (let i = 0; i < details.length; i += MAX_ROWS_PER_CALL) {
-      results.push(...(await this.recordMany(batchId, details.slice(i, i + MAX_ROWS_PER_CALL).map((d) => this.outcomeArgs(d, 'set')))));
+      results.push(...(await this.recordMany(batchId, details.slice(i, i + MAX_ROWS_PER_CALL).map((d) => this.outcomeRow(d, 'set')))));
     }
     return results;
   }
 
-  private async recordMany(batchId: string, rows: (string | number)[][]): Promise<RecordResult[]> {
-    const flags = await this.scripts.recordOutcomes(this.allKeys(batchId), Date.now(), rows.flat());
+  private async recordMany(batchId: string, rows: string[]): Promise<RecordResult[]> {
+    const flags = await this.scripts.recordOutcomes(this.allKeys(batchId), Date.now(), rows);
     const done = flags[rows.length] === 1;
     // The outcomes are recorded: a failed expiry refresh must not fail their callers (their jobs would retry and the
     // batch, already stamped finished, would never be told done again). The keys keep the batch's own expiry.
@@ -146,10 +146,11 @@ export class BatchStore {
     return rows.map((_, k) => ({ changed: flags[k] === 1, done: done && k === rows.length - 1 }));
   }
 
-  private outcomeArgs(d: FailureDetail, mode: 'set' | 'if-absent', countRequestAs?: number | string): (string | number)[] {
+  /** A row for RECORD_OUTCOMES: its fields joined by tabs (JSON.stringify escapes any tab in the detail). */
+  private outcomeRow(d: FailureDetail, mode: 'set' | 'if-absent', countRequestAs?: number | string): string {
     const success = d.outcome === 'assigned' || d.outcome === 'already-member';
     const detail = success ? '' : JSON.stringify(d);
-    return [d.line, OUTCOME_CODE[d.outcome], d.outcome, d.reason, detail, mode, countRequestAs ?? ''];
+    return `${d.line}\t${OUTCOME_CODE[d.outcome]}\t${mode}\t${countRequestAs ?? ''}\t${d.reason.replace(/\t/g, ' ')}\t${detail}`;
   }
 
   /** Outcome bytes for lines from..to inclusive ('\0' = pending); used by a re-import to skip finished rows. */

@@ -37,15 +37,29 @@ end
  * busy worker finishes many in the same turn of its event loop, and one script call per row was a large share of
  * its Redis traffic.
  * KEYS: batch, outcomes, failures, failIdx, reasons.
- * ARGV: nowMs, then per row 7 values: line, code, outcome, reason, detailJson ('' for successes), mode ('set' |
- * 'if-absent'), countAs (the HTTP status or transport failure of the call that led here, counted whatever the
- * outcome; '' = none).
+ * ARGV: nowMs, then one value per row, its fields joined by tabs: line, code, mode ('set' | 'if-absent'), countAs
+ * (the HTTP status or transport failure of the call that led here, counted whatever the outcome; '' = none),
+ * reason, detailJson ('' for successes). One value rather than six: the arguments of a call were its largest cost
+ * in the worker (ioredis converts and frames each one).
  * Returns one changed flag (0/1) per row, then done (1 when this call completed the batch).
  */
 export const RECORD_OUTCOMES = `${CHECK_DONE}${KEEP_LIKE_BATCH}
 local names = { a = 'assigned', m = 'already-member', f = 'failed', i = 'invalid', d = 'duplicate' }
-local function record(i)
-  local lineText, code, outcome, reason, detail, mode, countAs = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4], ARGV[i + 5], ARGV[i + 6]
+-- A row is one argument, its fields separated by tabs (JSON never holds a raw tab; the other fields are codes).
+local function fields(row)
+  local out, from = {}, 1
+  for k = 1, 5 do
+    local to = string.find(row, '\t', from, true)
+    out[k] = string.sub(row, from, to - 1)
+    from = to + 1
+  end
+  out[6] = string.sub(row, from)
+  return out
+end
+local function record(row)
+  local f = fields(row)
+  local lineText, code, mode, countAs, reason, detail = f[1], f[2], f[3], f[4], f[5], f[6]
+  local outcome = names[code]
   if countAs ~= '' then redis.call('HINCRBY', KEYS[1], 'h:' .. countAs, 1) end
   local line = tonumber(lineText)
   local old = redis.call('GETRANGE', KEYS[2], line, line)
@@ -77,17 +91,17 @@ local function record(i)
     redis.call('HSET', KEYS[3], lineText, detail)
     redis.call('ZADD', KEYS[4], line, lineText)
   end
-  return 1
+  return 1, reason ~= '', detail ~= ''
 end
 local changed = {}
 local any, reasons, details = false, false, false
-for i = 2, #ARGV, 7 do
-  local c = record(i)
+for i = 2, #ARGV do
+  local c, hasReason, hasDetail = record(ARGV[i])
   changed[#changed + 1] = c
   if c == 1 then
     any = true
-    if ARGV[i + 3] ~= '' then reasons = true end
-    if ARGV[i + 4] ~= '' then details = true end
+    if hasReason then reasons = true end
+    if hasDetail then details = true end
   end
 end
 if any then keepLikeBatch(KEYS[1], KEYS[2]) end

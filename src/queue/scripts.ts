@@ -5,8 +5,8 @@ type Script = (...args: (string | number)[]) => Promise<unknown>;
 
 /** The Lua scripts as typed calls; ioredis sends EVALSHA and falls back to EVAL on a cold server (or after a restart). */
 export interface Scripts {
-  /** One changed flag per row (rows of 7 values, see RECORD_OUTCOMES), then done. */
-  recordOutcomes(keys: string[], nowMs: number, rows: (string | number)[]): Promise<number[]>;
+  /** One changed flag per row (one tab-joined value each, see RECORD_OUTCOMES), then done. */
+  recordOutcomes(keys: string[], nowMs: number, rows: string[]): Promise<number[]>;
   resetOutcomes(keys: string[], lines: number[]): Promise<number>;
   markQueued(outcomesKey: string, lines: number[]): Promise<number>;
   checkBatchDone(batchKey: string, now: number): Promise<number>;

@@ -98,6 +98,18 @@ describe('outcome accounting is exactly-once', () => {
     expect(await store.getBatch('turn-other')).toMatchObject({ assigned: 1, done: true });
   });
 
+  it('keeps a failure message with tabs and new lines intact (rows travel to Redis as tab-joined fields)', async () => {
+    await newBatch('tabs', 2);
+    const message = 'col\tumn one\nline two\t';
+    await store.recordOutcome('tabs', { ...row(2, 'failed', 'http-422'), httpStatus: 422, message }, 'set', 422);
+    await store.recordOutcome('tabs', row(3, 'assigned'), 'set', 200);
+    const failures = [];
+    for await (const f of store.failures('tabs')) failures.push(f);
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toMatchObject({ line: 2, reason: 'http-422', message });
+    expect(await store.getBatch('tabs')).toMatchObject({ failed: 1, assigned: 1, done: true, httpStatusCounts: { '422': 1, '200': 1 } });
+  });
+
   it('splits a large set of outcomes into calls of at most 500 rows and counts every row once', async () => {
     await newBatch('many', 1200);
     const calls = vi.spyOn(store.scripts, 'recordOutcomes');
