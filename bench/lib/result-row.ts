@@ -1,7 +1,7 @@
-import type { Summary } from './summary.js';
+import { summarize, type Summary } from './summary.js';
 
 /**
- * How a row is judged. `ratio-min`: ratio of medians (figure / baseline) at least `value`. `ratio-max`: at most.
+ * How a row is judged. `ratio-min`: the ratio (see {@link ratioOf}) at least `value`. `ratio-max`: at most.
  * `max` / `min`: an absolute bound on a figure. `worst` judges the worst repetition instead of the median, for
  * safety figures (429s, requests in a second) where one bad run is a failure.
  */
@@ -22,27 +22,45 @@ export interface ResultRow {
   /** null when the scenario could not produce the figure (see `note`). */
   value: Summary | null;
   baseline: Summary | null;
-  /** median / baseline median, or null without a baseline. */
+  /** See {@link ratioOf}; null without a baseline. */
   ratio: number | null;
+  /** Our median over the baseline's median (the same as `ratio` with one repetition); null without a baseline. */
+  ratioOfMedians: number | null;
   target: Target | null;
   /** null when the row is informational (no target). */
   pass: boolean | null;
   note?: string;
 }
 
-export function judge(value: Summary | null, baseline: Summary | null, target: Target | null): { ratio: number | null; pass: boolean | null } {
-  if (!value) return { ratio: null, pass: target ? false : null };
-  const ratio = baseline && baseline.median !== 0 ? value.median / baseline.median : null;
-  if (!target) return { ratio, pass: null };
+/**
+ * Ours against the baseline. When both sides have one value per repetition (each repetition runs ours and then the
+ * baseline, back to back), the median of the per-repetition ratios: the machine's speed drifts by a third within
+ * minutes, and a pair measured seconds apart shares its drift, while the two medians can come from different
+ * minutes. Otherwise (a fixed baseline, or different counts) our median over the baseline's median.
+ */
+export function ratioOf(value: Summary, baseline: Summary | null): number | null {
+  if (!baseline) return null;
+  const n = value.values.length;
+  if (n > 1 && baseline.values.length === n && baseline.values.every((b) => b !== 0)) {
+    return summarize(value.values.map((v, i) => v / baseline.values[i]!)).median;
+  }
+  return baseline.median !== 0 ? value.median / baseline.median : null;
+}
+
+export function judge(value: Summary | null, baseline: Summary | null, target: Target | null): { ratio: number | null; ratioOfMedians: number | null; pass: boolean | null } {
+  if (!value) return { ratio: null, ratioOfMedians: null, pass: target ? false : null };
+  const ratio = ratioOf(value, baseline);
+  const ratioOfMedians = baseline && baseline.median !== 0 ? value.median / baseline.median : null;
+  if (!target) return { ratio, ratioOfMedians, pass: null };
   switch (target.kind) {
     case 'ratio-min':
-      return { ratio, pass: ratio !== null && ratio >= target.value };
+      return { ratio, ratioOfMedians, pass: ratio !== null && ratio >= target.value };
     case 'ratio-max':
-      return { ratio, pass: ratio !== null && ratio <= target.value };
+      return { ratio, ratioOfMedians, pass: ratio !== null && ratio <= target.value };
     case 'max':
-      return { ratio, pass: (target.worst ? value.max : value.median) <= target.value };
+      return { ratio, ratioOfMedians, pass: (target.worst ? value.max : value.median) <= target.value };
     case 'min':
-      return { ratio, pass: (target.worst ? value.min : value.median) >= target.value };
+      return { ratio, ratioOfMedians, pass: (target.worst ? value.min : value.median) >= target.value };
   }
 }
 
@@ -54,5 +72,5 @@ export function row(scenario: string, figure: string, unit: string, value: Summa
 /** A row for a scenario that threw: it fails, and says why. */
 export function errorRow(scenario: string, err: unknown): ResultRow {
   const message = err instanceof Error ? err.message : String(err);
-  return { scenario, figure: 'scenario error', unit: '', value: null, baseline: null, ratio: null, target: null, pass: false, note: message.slice(0, 500) };
+  return { scenario, figure: 'scenario error', unit: '', value: null, baseline: null, ratio: null, ratioOfMedians: null, target: null, pass: false, note: message.slice(0, 500) };
 }

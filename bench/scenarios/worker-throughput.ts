@@ -16,7 +16,9 @@ export const THROUGHPUT_CONCURRENCY = 64;
  * Scenario 2: rows/s through one worker process against a simulator with no latency and no limit (the tool's limit
  * set to its maximum, 100,000/s), vs the one-off script at the same concurrency. Ours is timed from the worker's
  * spawn until the batch record says finished (the import runs before, untimed: scenario 1 covers it); the script
- * from spawn to exit (it reads the CSV itself while sending). One 100,000-row repetition of each takes 20-30 s
+ * from spawn to exit (it reads the CSV itself while sending). An untimed run of the script warms the simulator first.
+ * Each repetition runs ours and then the script, and the ratio is the median of the repetitions' ratios (see
+ * ratioOf in lib/result-row.ts). One 100,000-row repetition of each takes 20-30 s
  * here on a quiet machine. The full run does five: the script's own rate moved between 9,122 and 14,278 rows/s
  * within one three-repetition run on a quiet machine, and a median of five is steadier than one of three.
  */
@@ -28,7 +30,13 @@ export const workerThroughputScenario: Scenario = {
     const reps = repsFor(ctx, 5, 1);
     const csv = join(ctx.tmp, `throughput-${rows}.csv`);
     await writeAssignmentsCsv(csv, rows);
+    const warmCsv = join(ctx.tmp, 'throughput-warm-up.csv');
+    await writeAssignmentsCsv(warmCsv, ctx.quick ? 2_000 : 20_000);
     return withSimulator({ rate: 0 }, async (sim, token) => {
+      // The simulator runs in this process and starts cold (V8 has not compiled its hot paths yet). Without a warm-up
+      // the first repetition's tool run would meet a cold simulator and the baseline right after it a warm one.
+      await runNode(baselineScript('plain-script'), [warmCsv, sim.url, token, String(THROUGHPUT_CONCURRENCY)], toolEnv(ctx, { prefix: ctx.prefix('s2-warm-up') }), { cwd: ctx.tmp });
+      sim.reset();
       const ours: number[] = [];
       const oursRss: number[] = [];
       const base: number[] = [];
