@@ -10,7 +10,7 @@ export interface BenchContext {
   repsOverride: number | undefined;
   /** A scratch folder (CSV files, reports); children run with it as their cwd, so no `.env` is picked up. */
   tmp: string;
-  /** A unique Redis key prefix with a hash tag, e.g. `{bench-1a2b-s3-4}`. */
+  /** A Redis key prefix unique within the run, with a hash tag, e.g. `{s2-tool-3}` (about as long as the default). */
   prefix(name: string): string;
   /** FLUSHALL on the private Redis (it holds nothing but this run's keys) so memory deltas start clean. */
   flush(): Promise<void>;
