@@ -32,6 +32,11 @@ export interface ResultRow {
   note?: string;
 }
 
+/** Our median over the baseline's median; null without a baseline (or with a median of 0). */
+function ratioOfMedians(value: Summary, baseline: Summary | null): number | null {
+  return baseline && baseline.median !== 0 ? value.median / baseline.median : null;
+}
+
 /**
  * Ours against the baseline. When both sides have one value per repetition (each repetition runs ours and then the
  * baseline, back to back), the median of the per-repetition ratios: the machine's speed drifts by a third within
@@ -39,29 +44,30 @@ export interface ResultRow {
  * minutes. Otherwise (a fixed baseline, or different counts) our median over the baseline's median.
  */
 export function ratioOf(value: Summary, baseline: Summary | null): number | null {
-  if (!baseline) return null;
   const n = value.values.length;
-  if (n > 1 && baseline.values.length === n && baseline.values.every((b) => b !== 0)) {
+  if (baseline && n > 1 && baseline.values.length === n && baseline.values.every((b) => b !== 0)) {
     return summarize(value.values.map((v, i) => v / baseline.values[i]!)).median;
   }
-  return baseline.median !== 0 ? value.median / baseline.median : null;
+  return ratioOfMedians(value, baseline);
+}
+
+function passes(value: Summary, ratio: number | null, target: Target): boolean {
+  switch (target.kind) {
+    case 'ratio-min':
+      return ratio !== null && ratio >= target.value;
+    case 'ratio-max':
+      return ratio !== null && ratio <= target.value;
+    case 'max':
+      return (target.worst ? value.max : value.median) <= target.value;
+    case 'min':
+      return (target.worst ? value.min : value.median) >= target.value;
+  }
 }
 
 export function judge(value: Summary | null, baseline: Summary | null, target: Target | null): { ratio: number | null; ratioOfMedians: number | null; pass: boolean | null } {
   if (!value) return { ratio: null, ratioOfMedians: null, pass: target ? false : null };
   const ratio = ratioOf(value, baseline);
-  const ratioOfMedians = baseline && baseline.median !== 0 ? value.median / baseline.median : null;
-  if (!target) return { ratio, ratioOfMedians, pass: null };
-  switch (target.kind) {
-    case 'ratio-min':
-      return { ratio, ratioOfMedians, pass: ratio !== null && ratio >= target.value };
-    case 'ratio-max':
-      return { ratio, ratioOfMedians, pass: ratio !== null && ratio <= target.value };
-    case 'max':
-      return { ratio, ratioOfMedians, pass: (target.worst ? value.max : value.median) <= target.value };
-    case 'min':
-      return { ratio, ratioOfMedians, pass: (target.worst ? value.min : value.median) >= target.value };
-  }
+  return { ratio, ratioOfMedians: ratioOfMedians(value, baseline), pass: target ? passes(value, ratio, target) : null };
 }
 
 /** Builds a judged row. */

@@ -18,9 +18,9 @@ export const THROUGHPUT_CONCURRENCY = 64;
  * spawn until the batch record says finished (the import runs before, untimed: scenario 1 covers it); the script
  * from spawn to exit (it reads the CSV itself while sending). An untimed run of the script warms the simulator first.
  * Each repetition runs ours and then the script, and the ratio is the median of the repetitions' ratios (see
- * ratioOf in lib/result-row.ts). One 100,000-row repetition of each takes 20-30 s
- * here on a quiet machine. The full run does five: the script's own rate moved between 9,122 and 14,278 rows/s
- * within one three-repetition run on a quiet machine, and a median of five is steadier than one of three.
+ * ratioOf in lib/result-row.ts). One 100,000-row repetition of each takes 20-30 s here on a quiet machine. The full
+ * run does five: the script's own rate moved between 9,122 and 14,278 rows/s within one three-repetition run on a
+ * quiet machine, and a median of five is steadier than one of three.
  */
 export const workerThroughputScenario: Scenario = {
   id: '2',
