@@ -26,8 +26,8 @@ export interface Config {
   readonly rateSlackMs: number;
   /**
    * Requests in flight to S1 per worker process (its connections to the API, at most 256); the worker holds twice
-   * as many jobs as connections, so their Redis round trips do not leave connections idle. When unset it follows from the rate:
-   * enough requests in flight to keep the rate busy at up to 2 s of latency.
+   * as many jobs as connections, so their Redis round trips do not leave connections idle. When unset it follows
+   * from the rate: enough requests in flight to keep the rate busy at up to 2 s of latency.
    * @defaultValue clamp(2 x rateLimit, 4, 500) (env `S1_CONCURRENCY`)
    */
   readonly concurrency: number;

@@ -1,2 +1,2 @@
 export type { Config } from './config.js';
-export { loadConfig, requireToken, type ConfigOverrides } from './load-config.js';
+export { loadConfig, requireToken, retentionSeconds, type ConfigOverrides } from './load-config.js';

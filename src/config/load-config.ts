@@ -104,6 +104,11 @@ function maskUrl(url: string): string {
   return url.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@');
 }
 
+/** BATCH_RETENTION_DAYS in whole seconds, as Redis expiries take it. */
+export function retentionSeconds(config: Config): number {
+  return Math.round(config.batchRetentionDays * 86_400);
+}
+
 /** The token is required only by commands that call the API; they ask for it here. */
 export function requireToken(config: Config): string {
   if (!config.apiToken) throw new AppError('config', 'S1_API_TOKEN is not set: export the API token of the S1 account (or put it in .env)');

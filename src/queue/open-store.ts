@@ -1,4 +1,4 @@
-import type { Config } from '../config/index.js';
+import { retentionSeconds, type Config } from '../config/index.js';
 import { BatchStore } from './batch-store.js';
 import { connectRedis, createRedis } from './redis-connection.js';
 
@@ -15,7 +15,7 @@ export interface StoreHandle {
 export async function openStore(config: Config, role: 'producer' | 'worker' = 'producer'): Promise<StoreHandle> {
   const redis = createRedis(config.redisUrl, role);
   await connectRedis(redis, config.redisUrl);
-  const store = new BatchStore(redis, config.prefix, Math.round(config.batchRetentionDays * 86_400));
+  const store = new BatchStore(redis, config.prefix, retentionSeconds(config));
   let closed: Promise<void> | undefined;
   return {
     store,

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Worker, type Job } from 'bullmq';
 import pLimit from 'p-limit';
 import { ASSIGN_JOB, SYNC_QUEUE, createAssignProcessor, createSyncProcessor, jitterBackoff, type AssignPayload, type SyncPayload } from '../../jobs/index.js';
-import { requireToken, type Config } from '../config/index.js';
+import { requireToken, retentionSeconds, type Config } from '../config/index.js';
 import { AppError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import { writeReport } from '../report/index.js';
@@ -83,7 +83,7 @@ export async function startWorker(config: Config, log: Logger, options: StartWor
     if (warning) log.warn(warning);
 
     const gkeys = globalKeys(config.prefix);
-    const store = new BatchStore(redis, config.prefix, Math.round(config.batchRetentionDays * 86_400));
+    const store = new BatchStore(redis, config.prefix, retentionSeconds(config));
     const queue = createAssignQueue(redis, config.prefix);
     cleanups.push(() => queue.close());
 

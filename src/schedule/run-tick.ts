@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { readAssignments } from '../csv/index.js';
-import type { Config } from '../config/index.js';
+import { retentionSeconds, type Config } from '../config/index.js';
 import { AppError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import type { BatchStore } from '../queue/batch-store.js';
@@ -123,7 +123,7 @@ export async function runTick(ctx: TickContext, def: ScheduleDefinition, tickAt:
     let rows: number;
     if (def.mode === 'changes') {
       memory = await currentMemory(ctx, state, st.lastBatchId, st.memoryBatchId, log);
-      rows = await writePairRecords(redis, keys.pairs(batchId), copy.path, def.looseIds, Math.round(config.batchRetentionDays * 86_400));
+      rows = await writePairRecords(redis, keys.pairs(batchId), copy.path, def.looseIds, retentionSeconds(config));
     } else {
       rows = await hasRows(copy.path, def.looseIds);
     }

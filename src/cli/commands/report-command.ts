@@ -6,12 +6,12 @@ import { out } from '../output.js';
 
 export async function reportCommand(batchId: string, flags: { out?: string }): Promise<number> {
   const config = loadConfig();
-  const producer = await openStore(config);
+  const handle = await openStore(config);
   try {
-    const w = await writeReport(producer.store, batchId, flags.out ?? join(config.reportDir, batchId));
+    const w = await writeReport(handle.store, batchId, flags.out ?? join(config.reportDir, batchId));
     out(formatSummary(w.report, w));
     return 0;
   } finally {
-    await producer.close();
+    await handle.close();
   }
 }

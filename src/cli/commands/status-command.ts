@@ -43,17 +43,17 @@ export function statusJson(b: BatchStatus) {
 
 export async function statusCommand(batchId: string | undefined, flags: StatusFlags): Promise<number> {
   const config = loadConfig();
-  const producer = await openStore(config);
+  const handle = await openStore(config);
   try {
     if (batchId !== undefined) {
-      let b = await producer.store.getBatch(batchId);
-      if (b && flags.watch) b = await watch(producer.store, b);
+      let b = await handle.store.getBatch(batchId);
+      if (b && flags.watch) b = await watch(handle.store, b);
       if (!b) throw new AppError('not-found', `no batch ${batchId} (check the id with \`bulk-assign status\`; batches expire after ${config.batchRetentionDays} days)`);
       if (flags.json) json(statusJson(b));
       else out(`${b.batchId} ${b.state}: ${b.rows} rows, assigned ${b.assigned}, already member ${b.alreadyMember}, failed ${b.failed}, invalid ${b.invalid}, duplicate ${b.duplicate}, pending ${b.pending}`);
       return 0;
     }
-    const list = await producer.store.listBatches(20);
+    const list = await handle.store.listBatches(20);
     if (flags.json) {
       json(list.map((b) => ({ ...statusJson(b), source: b.source, state: b.state, createdAt: b.createdAt, finishedAt: b.finishedAt })));
     } else if (list.length === 0) {
@@ -63,6 +63,6 @@ export async function statusCommand(batchId: string | undefined, flags: StatusFl
     }
     return 0;
   } finally {
-    await producer.close();
+    await handle.close();
   }
 }
