@@ -182,6 +182,8 @@ return 'created'
 // per slot was most of the limiter's Redis time (a ZADD of 20 members into a 5,000-member set: ~55 µs here).
 const RATE_LOG = `
 local function slotsOf(member) return tonumber(string.match(member, ':(%d+)$')) end
+-- The log and its count outlive the window (µs) twice over, in ms.
+local function ttlOf(window) return math.ceil(window / 1000) * 2 end
 -- Slots of the entries in the log. Recounted when the count is missing or disagrees with whether the log exists (one
 -- key expired or was deleted without the other), so a lost key costs one recount, never a wrong window.
 local function used(logKey, countKey, window)
@@ -189,7 +191,7 @@ local function used(logKey, countKey, window)
   if c and (c > 0) == (redis.call('EXISTS', logKey) == 1) then return c end
   local n = 0
   for _, m in ipairs(redis.call('ZRANGE', logKey, 0, -1)) do n = n + slotsOf(m) end
-  redis.call('SET', countKey, n, 'PX', math.ceil(window / 1000) * 2)
+  redis.call('SET', countKey, n, 'PX', ttlOf(window))
   return n
 end
 -- Drops entries stamped before the window (bounds inclusive, as in ZREMRANGEBYSCORE) and their slots from the count;
@@ -209,9 +211,8 @@ local function add(logKey, countKey, stamp, member, slots)
   if redis.call('ZADD', logKey, stamp, member) == 1 then redis.call('INCRBY', countKey, slots) end
 end
 local function keep(logKey, countKey, window)
-  local ms = math.ceil(window / 1000) * 2
-  redis.call('PEXPIRE', logKey, ms)
-  redis.call('PEXPIRE', countKey, ms)
+  redis.call('PEXPIRE', logKey, ttlOf(window))
+  redis.call('PEXPIRE', countKey, ttlOf(window))
 end
 `;
 
