@@ -98,6 +98,32 @@ describe('outcome accounting is exactly-once', () => {
     expect(await store.getBatch('turn-other')).toMatchObject({ assigned: 1, done: true });
   });
 
+  it('leaves the same counters after one call of many moves as after the same moves made one call at a time', async () => {
+    // Moves that add up and moves that cancel out, in one call: a row failing, changing reason, then assigned;
+    // another failing twice the same way; every request counted by status.
+    const moves: Array<[FailureDetail, number]> = [
+      [row(2, 'failed', 'http-503'), 503],
+      [row(3, 'assigned'), 200],
+      [row(2, 'failed', 'timeout'), 0],
+      [row(4, 'failed', 'http-404'), 404],
+      [row(2, 'assigned'), 200],
+      [row(4, 'failed', 'http-404'), 404],
+      [row(5, 'invalid', 'bad-group-id'), 0],
+    ];
+    const state = async (id: string) => ({ batch: await store.getBatch(id), reasons: await store.reasonCounts(id) });
+    await newBatch('one-call', 4);
+    const results = await Promise.all(moves.map(([d, status]) => store.recordOutcome('one-call', d, 'set', status || undefined)));
+    await newBatch('call-each', 4);
+    for (const [d, status] of moves) await store.recordOutcome('call-each', d, 'set', status || undefined);
+    const together = await state('one-call');
+    const apart = await state('call-each');
+    expect({ ...together.batch, batchId: 'x', createdAt: 'x', finishedAt: 'x' }).toEqual({ ...apart.batch, batchId: 'x', createdAt: 'x', finishedAt: 'x' });
+    expect(together.reasons).toEqual(apart.reasons);
+    expect(together.batch).toMatchObject({ assigned: 2, failed: 1, invalid: 1, pending: 0, done: true, httpStatusCounts: { '200': 2, '404': 2, '503': 1 } });
+    expect(together.reasons).toEqual({ 'failed|http-404': 1, 'invalid|bad-group-id': 1 });
+    expect(results.map((r) => r.changed)).toEqual([true, true, true, true, true, false, true]);
+  });
+
   it('keeps a failure message with tabs and new lines intact (rows travel to Redis as tab-joined fields)', async () => {
     await newBatch('tabs', 2);
     const message = 'col\tumn one\nline two\t';
