@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { connectionsFor, jobsInHand } from '../../src/queue/start-worker.js';
 import { withSimulator } from '../lib/bench-sim.js';
 import { runNode } from '../lib/child-process.js';
 import { toolEnv } from '../lib/cli-env.js';
@@ -21,6 +22,10 @@ export const THROUGHPUT_CONCURRENCY = 64;
  * ratioOf in lib/result-row.ts). One 100,000-row repetition of each takes 20-30 s here on a quiet machine. The full
  * run does five: the script's own rate moved between 9,122 and 14,278 rows/s within one three-repetition run on a
  * quiet machine, and a median of five is steadier than one of three.
+ *
+ * In the first three repetitions (quick: one) a bare BullMQ worker (baselines/bare-bullmq-worker.ts) also takes the
+ * same rows, right after the script: an informational row, against the same repetitions' script runs, that shows
+ * what one BullMQ job per row costs before the tool adds anything.
  */
 export const workerThroughputScenario: Scenario = {
   id: '2',
@@ -41,6 +46,8 @@ export const workerThroughputScenario: Scenario = {
       const oursRss: number[] = [];
       const base: number[] = [];
       const baseRss: number[] = [];
+      const floorReps = Math.min(reps, 3);
+      const floor: number[] = [];
       for (let r = 0; r < reps; r++) {
         await ctx.flush();
         const prefix = ctx.prefix('s2-tool');
@@ -60,12 +67,27 @@ export const workerThroughputScenario: Scenario = {
         base.push(rows / (b.elapsedMs / 1000));
         baseRss.push(b.peakRss / 2 ** 20);
         ctx.log(`  baseline: ${Math.round(base[r]!)} rows/s (${(b.elapsedMs / 1000).toFixed(1)} s), peak RSS ${baseRss[r]!.toFixed(0)} MB`);
+
+        if (r < floorReps) {
+          await ctx.flush();
+          const floorPrefix = ctx.prefix('s2-bare');
+          await importWithCli(ctx, csv, `tp-bare-${r}`, { ...settings, prefix: floorPrefix });
+          sim.reset();
+          const connections = connectionsFor(THROUGHPUT_CONCURRENCY);
+          const args = [ctx.redis.url, floorPrefix, sim.url, token, String(connections), String(jobsInHand(connections)), String(rows)];
+          const f = await runNode(baselineScript('bare-bullmq-worker'), args, toolEnv(ctx, { prefix: floorPrefix }), { cwd: ctx.tmp });
+          const okBare = sim.stats().byStatus['200'] ?? 0;
+          if (okBare !== rows) throw new Error(`bare BullMQ run ${r}: ${okBare} of ${rows} accepted`);
+          floor.push(rows / (f.elapsedMs / 1000));
+          ctx.log(`  bare BullMQ worker: ${Math.round(floor[r]!)} rows/s (${(f.elapsedMs / 1000).toFixed(1)} s)`);
+        }
       }
       await ctx.flush();
       const label = `${rows.toLocaleString('en-US')} rows, concurrency ${THROUGHPUT_CONCURRENCY}`;
       return [
         row('2', `worker rows/s (${label})`, 'rows/s', summarize(ours), summarize(base), { kind: 'ratio-min', value: 0.6, text: '>= 0.6x baseline' }),
         row('2', 'worker peak RSS', 'MB', summarize(oursRss), summarize(baseRss), null),
+        row('2', `bare BullMQ worker rows/s (no outcomes, no limiter; ${floorReps} run${floorReps === 1 ? '' : 's'})`, 'rows/s', summarize(floor), summarize(base.slice(0, floorReps)), null),
       ];
     });
   },
