@@ -3,7 +3,7 @@
  * worker takes the jobs the tool imported and calls the API with the tool's own S1 client, as many connections and
  * jobs in hand as the tool's worker, and reads each answer as the tool does. What it leaves out is everything the
  * tool adds around the queue: no outcome is recorded (no exactly-once accounting), no global rate limit, no
- * connection permits, no retries policy, no report. The gap between it and the one-off script is the queue's own
+ * connection permits, no retry policy, no report. The gap between it and the one-off script is the queue's own
  * cost per row; the gap between it and the tool is the tool's.
  *
  * Usage: node bare-bullmq-worker.js <redisUrl> <prefix> <apiUrl> <token> <connections> <jobsInHand> <rows>.

@@ -112,7 +112,14 @@ describe('outcome accounting is exactly-once', () => {
     ];
     const state = async (id: string) => ({ batch: await store.getBatch(id), reasons: await store.reasonCounts(id) });
     await newBatch('one-call', 4);
-    const results = await Promise.all(moves.map(([d, status]) => store.recordOutcome('one-call', d, 'set', status || undefined)));
+    const calls = vi.spyOn(store.scripts, 'recordOutcomes');
+    let results;
+    try {
+      results = await Promise.all(moves.map(([d, status]) => store.recordOutcome('one-call', d, 'set', status || undefined)));
+      expect(calls).toHaveBeenCalledTimes(1);
+    } finally {
+      calls.mockRestore();
+    }
     await newBatch('call-each', 4);
     for (const [d, status] of moves) await store.recordOutcome('call-each', d, 'set', status || undefined);
     const together = await state('one-call');
