@@ -48,6 +48,13 @@ export const workerThroughputScenario: Scenario = {
       const baseRss: number[] = [];
       const floorReps = Math.min(reps, 3);
       const floor: number[] = [];
+      const connections = connectionsFor(THROUGHPUT_CONCURRENCY);
+      const bareArgs = (prefix: string) => [ctx.redis.url, prefix, sim.url, token, String(connections), String(jobsInHand(connections)), String(rows)];
+      // The script and the bare worker are checked at the simulator: every row answered 200.
+      const expectAllAccepted = (what: string) => {
+        const ok = sim.stats().byStatus['200'] ?? 0;
+        if (ok !== rows) throw new Error(`${what}: ${ok} of ${rows} accepted`);
+      };
       for (let r = 0; r < reps; r++) {
         await ctx.flush();
         const prefix = ctx.prefix('s2-tool');
@@ -62,8 +69,7 @@ export const workerThroughputScenario: Scenario = {
 
         sim.reset();
         const b = await runNode(baselineScript('plain-script'), [csv, sim.url, token, String(THROUGHPUT_CONCURRENCY)], toolEnv(ctx, { prefix }), { cwd: ctx.tmp });
-        const ok = sim.stats().byStatus['200'] ?? 0;
-        if (ok !== rows) throw new Error(`baseline run ${r}: ${ok} of ${rows} accepted`);
+        expectAllAccepted(`baseline run ${r}`);
         base.push(rows / (b.elapsedMs / 1000));
         baseRss.push(b.peakRss / 2 ** 20);
         ctx.log(`  baseline: ${Math.round(base[r]!)} rows/s (${(b.elapsedMs / 1000).toFixed(1)} s), peak RSS ${baseRss[r]!.toFixed(0)} MB`);
@@ -73,11 +79,8 @@ export const workerThroughputScenario: Scenario = {
           const floorPrefix = ctx.prefix('s2-bare');
           await importWithCli(ctx, csv, `tp-bare-${r}`, { ...settings, prefix: floorPrefix });
           sim.reset();
-          const connections = connectionsFor(THROUGHPUT_CONCURRENCY);
-          const args = [ctx.redis.url, floorPrefix, sim.url, token, String(connections), String(jobsInHand(connections)), String(rows)];
-          const f = await runNode(baselineScript('bare-bullmq-worker'), args, toolEnv(ctx, { prefix: floorPrefix }), { cwd: ctx.tmp });
-          const okBare = sim.stats().byStatus['200'] ?? 0;
-          if (okBare !== rows) throw new Error(`bare BullMQ run ${r}: ${okBare} of ${rows} accepted`);
+          const f = await runNode(baselineScript('bare-bullmq-worker'), bareArgs(floorPrefix), toolEnv(ctx, { prefix: floorPrefix }), { cwd: ctx.tmp });
+          expectAllAccepted(`bare BullMQ run ${r}`);
           floor.push(rows / (f.elapsedMs / 1000));
           ctx.log(`  bare BullMQ worker: ${Math.round(floor[r]!)} rows/s (${(f.elapsedMs / 1000).toFixed(1)} s)`);
         }
