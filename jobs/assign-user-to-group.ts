@@ -13,11 +13,12 @@
 import { RateLimitError, UnrecoverableError, type Job } from 'bullmq';
 import type { Config } from '../src/config/index.js';
 import type { Logger } from '../src/log/logger.js';
+import { logRowOutcome } from '../src/log/row-outcome.js';
 import { parseAssignJobId } from '../src/queue/assign-job-id.js';
 import type { BatchStore } from '../src/queue/batch-store.js';
 import { LimiterClosedError, type RateSlot } from '../src/queue/global-rate-limiter.js';
 import type { FailureDetail, Outcome } from '../src/queue/outcomes.js';
-import { TRANSPORT_CLASS, S1TransportError, announcedLimit, classifyStatus, groupsContain, parseRetryAfter, problemMessage, type S1Answer, type S1Client } from '../src/s1/index.js';
+import { TRANSPORT_CLASS, S1TransportError, announcedLimit, classifyStatus, groupsContain, jitterBackoff, parseRetryAfter, problemMessage, type S1Answer, type S1Client } from '../src/s1/index.js';
 
 export const ASSIGN_JOB = 'assign';
 
@@ -38,7 +39,8 @@ export interface AssignPayload {
 export interface AssignContext {
   client: S1Client;
   limiter: { acquire(): Promise<RateSlot>; pause(ms: number): Promise<void>; learn(announced: number | undefined): Promise<number> };
-  store: BatchStore;
+  /** What a row needs of the batch record: its outcome, its request counts, a deprecation notice. */
+  store: Pick<BatchStore, 'recordOutcome' | 'countRequest' | 'noteDeprecation'>;
   config: Config;
   log: Logger;
   /** The token was rejected: stop taking jobs everywhere. */
@@ -54,15 +56,6 @@ export interface AssignContext {
    * window unsent, be granted again, and go out later in a burst with others.
    */
   withConnection<T>(fn: () => Promise<T>): Promise<T>;
-}
-
-/**
- * The full-jitter exponential delay before the next try: random in [1, base * 2^(n-1)], capped at 5 minutes. Never
- * 0: BullMQ retries a 0 delay without passing through the delayed set, and every retry should look the same.
- */
-export function jitterBackoff(attemptsMade: number, baseMs: number): number {
-  const ceiling = Math.min(300_000, baseMs * 2 ** Math.max(0, attemptsMade - 1));
-  return 1 + Math.floor(Math.random() * Math.max(0, ceiling - 1));
 }
 
 /** The worker's retry policy, applied to each job it takes (see {@link applyRetryPolicy}). */
@@ -103,12 +96,7 @@ export function createAssignProcessor(ctx: AssignContext) {
       const detail: FailureDetail = { line, accountUserId, groupId, outcome, reason, httpStatus, attempts: attempt, message };
       // The request is counted in the same round trip as the outcome.
       const res = await ctx.store.recordOutcome(batchId, detail, 'set', countAs);
-      const level = outcome === 'failed' ? 'warn' : 'info';
-      // The line's fields are built only when it is written: at LOG_LEVEL=warn a success costs nothing here.
-      if (res.changed && ctx.log.isLevelEnabled(level)) {
-        const durationMs = Math.round(performance.now() - started);
-        ctx.log[level]({ ...at, accountUserId, groupId, outcome, reason: reason || undefined, httpStatus, attempts: attempt, durationMs, message }, 'row outcome');
-      }
+      if (res.changed) logRowOutcome(ctx.log, { ...at, accountUserId, groupId, outcome, reason, httpStatus, attempts: attempt, durationMs: Math.round(performance.now() - started), message });
       if (res.done) ctx.onBatchDone(batchId);
     };
 

@@ -1,3 +1,3 @@
 /** The registry of job kinds: the worker start-up in src/ wires these in, nothing else in src/ imports jobs/. */
-export { ASSIGN_JOB, createAssignProcessor, jitterBackoff, type AssignContext, type AssignPayload } from './assign-user-to-group.js';
+export { ASSIGN_JOB, createAssignProcessor, type AssignContext, type AssignPayload } from './assign-user-to-group.js';
 export { SYNC_JOB, SYNC_QUEUE, createSyncProcessor, type SyncContext, type SyncPayload } from './sync-schedule.js';

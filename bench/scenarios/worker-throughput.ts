@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { connectionsFor, jobsInHand } from '../../src/queue/start-worker.js';
+import { connectionsFor, jobsInHand } from '../../src/worker/index.js';
 import { withSimulator } from '../lib/bench-sim.js';
 import { runNode } from '../lib/child-process.js';
 import { toolEnv } from '../lib/cli-env.js';

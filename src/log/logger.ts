@@ -1,4 +1,4 @@
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
 import pinoPretty from 'pino-pretty';
 
 export type { Logger } from 'pino';
@@ -28,6 +28,8 @@ export interface LoggerOptions {
   fd?: 1 | 2;
   /** Pretty-print for people; NDJSON otherwise. @defaultValue true when the target is a TTY */
   pretty?: boolean;
+  /** Write NDJSON here instead of `fd` (an in-process sink: tests read what the process would print). */
+  destination?: DestinationStream;
 }
 
 /** The one root logger of a process; modules take children of it that carry batchId, jobId and line. */
@@ -40,6 +42,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     base: { pid: process.pid },
   };
+  if (options.destination) return pino(base, options.destination);
   if (pretty) {
     // In-process and synchronous (no transport thread), so nothing is lost when the CLI exits.
     return pino(base, pinoPretty({ destination: fd, colorize: true, sync: true }));

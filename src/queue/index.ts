@@ -1,10 +1,11 @@
 export { BatchStore, toStatus, type BatchStatus, type RecordResult } from './batch-store.js';
+export { createAssignQueue } from './assign-queue.js';
+export { assignJobId, parseAssignJobId } from './assign-job-id.js';
 export { importBatch, planFile, validateFile, type ImportOptions, type ImportResult, type Plan, type ValidationCounts } from './import-batch.js';
-export { inPlaceFromServer, readExistingMemberships, type ExistingMemberships } from './skip-existing.js';
+export { inPlaceFromServer, readExistingMemberships, type ExistingMemberships } from './server-memberships.js';
 export { retryBatch, TRANSIENT_REASON, type RetryOptions, type RetryResult } from './retry-batch.js';
 export { makeBatchId, validateBatchId, BATCH_ID_PATTERN } from './batch-id.js';
 export { openProducer, type Producer } from './producer.js';
-export { startWorker, type WorkerHandle, type AuthFailure } from './start-worker.js';
 export { GlobalRateLimiter, LimiterClosedError, type RateSlot } from './global-rate-limiter.js';
 export { createRedis, connectRedis, describeRedisUrl, evictionPolicyWarning } from './redis-connection.js';
 export { batchKeys, globalKeys, ASSIGN_QUEUE } from './keys.js';

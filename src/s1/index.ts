@@ -3,5 +3,8 @@ export { classifyStatus, STATUS_CLASS, TRANSPORT_CLASS, type AnswerClass } from 
 export { problemMessage, type ProblemDetails } from './problem-details.js';
 export { parseRetryAfter } from './retry-after.js';
 export { isSafeId } from './safe-id.js';
-export { groupsContain } from './account-user.js';
+export { groupsContain } from './groups-contain.js';
 export { announcedLimit } from './rate-limit-headers.js';
+export { jitterBackoff } from './backoff.js';
+export { listPages, type FetchPage, type ListPagesOptions, type ListRetryPolicy, type RequestLimiter } from './list-pages.js';
+export { readMemberships, type ExistingMemberships } from './read-memberships.js';

@@ -9,7 +9,7 @@ import { AppError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import type { BatchStore } from '../queue/batch-store.js';
 import { importBatch, type ImportOptions } from '../queue/import-batch.js';
-import { inPlaceFromServer } from '../queue/skip-existing.js';
+import { inPlaceFromServer } from '../queue/server-memberships.js';
 import { foldBatchIntoMemory, loadMemory, saveMemory, writePairRecords } from './change-memory.js';
 import { keepSourceCopy } from './keep-source-copy.js';
 import { PairMemory } from './pair-memory.js';
@@ -50,10 +50,10 @@ function reasonOf(err: unknown, origin: string | undefined): string {
   return text.replace(/\s*[\r\n]+\s*/g, ' ').slice(0, 500);
 }
 
-/** 0 when the file has no data row, else 1; stops at the first row (pass 1 of the import reads the rest). */
-async function hasRows(path: string, looseIds: boolean): Promise<number> {
-  for await (const _row of readAssignments(path, { looseIds })) return 1;
-  return 0;
+/** True when the file has at least one data row; stops at the first (pass 1 of the import reads the rest). */
+async function hasDataRow(path: string, looseIds: boolean): Promise<boolean> {
+  for await (const _row of readAssignments(path, { looseIds })) return true;
+  return false;
 }
 
 /**
@@ -120,14 +120,14 @@ export async function runTick(ctx: TickContext, def: ScheduleDefinition, tickAt:
     log.info({ source: copy.origin, copy: copy.path, reused: copy.reused, mode: def.mode }, 'schedule tick: source read');
 
     let memory: PairMemory | undefined;
-    let rows: number;
+    let hasRows: boolean;
     if (def.mode === 'changes') {
       memory = await currentMemory(ctx, state, st.lastBatchId, st.memoryBatchId, log);
-      rows = await writePairRecords(redis, keys.pairs(batchId), copy.path, def.looseIds, retentionSeconds(config));
+      hasRows = (await writePairRecords(redis, keys.pairs(batchId), copy.path, def.looseIds, retentionSeconds(config))) > 0;
     } else {
-      rows = await hasRows(copy.path, def.looseIds);
+      hasRows = await hasDataRow(copy.path, def.looseIds);
     }
-    if (rows === 0) throw new AppError('io', `source ${copy.origin}: no data rows (only a header)`);
+    if (!hasRows) throw new AppError('io', `source ${copy.origin}: no data rows (only a header)`);
 
     const fromServer = def.skipExisting ? await inPlaceFromServer(config, log) : undefined;
     const inPlace: ImportOptions['inPlace'] =

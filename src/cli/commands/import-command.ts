@@ -19,7 +19,7 @@ export async function importCommand(file: string, flags: ImportFlags): Promise<n
   // BullMQ, the S1 client and the report writer are loaded only when this run needs them: every module costs
   // start-up time and memory that a million-row import carries to its end.
   if (flags.dryRun && flags.skipExisting) {
-    const { readExistingMemberships } = await import('../../queue/skip-existing.js');
+    const { readExistingMemberships } = await import('../../queue/server-memberships.js');
     const existing = await readExistingMemberships(config, createLogger({ level: config.logLevel, fd: 2 }));
     const plan = await planFile(file, looseIds, existing.inPlace, existing.knownUser);
     if (flags.json) json({ dryRun: true, ...plan });
@@ -40,7 +40,7 @@ export async function importCommand(file: string, flags: ImportFlags): Promise<n
   try {
     let inPlace: ImportOptions['inPlace'];
     if (flags.skipExisting) {
-      const { inPlaceFromServer } = await import('../../queue/skip-existing.js');
+      const { inPlaceFromServer } = await import('../../queue/server-memberships.js');
       inPlace = await inPlaceFromServer(config, log);
     }
     const res = await importBatch(file, producer.store, producer.queue, log, { batchId, looseIds, inPlace });

@@ -1,7 +1,7 @@
 import { loadConfig } from '../../config/index.js';
 import { AppError } from '../../errors.js';
 import { createLogger } from '../../log/logger.js';
-import { startWorker } from '../../queue/index.js';
+import { startWorker } from '../../worker/index.js';
 import { waitForShutdown } from '../shutdown.js';
 
 export interface WorkerFlags {

@@ -1,8 +1,8 @@
 import type { Job, Queue } from 'bullmq';
 import type { AssignPayload } from '../../jobs/index.js';
 import type { Logger } from '../log/logger.js';
-import { parseAssignJobId } from './assign-job-id.js';
-import type { BatchStore, RecordResult } from './batch-store.js';
+import { logRowOutcome } from '../log/row-outcome.js';
+import { parseAssignJobId, type BatchStore, type RecordResult } from '../queue/index.js';
 
 /**
  * Gives a job that BullMQ failed its row's outcome, then removes the job. Failed jobs are kept by BullMQ until this
@@ -23,7 +23,7 @@ export async function recordFailedJob(store: BatchStore, job: Job<AssignPayload>
   const message = (job.failedReason || 'failed').slice(0, 300);
   const reason = /stalled/i.test(message) ? 'stalled' : 'error';
   const res = await store.recordOutcome(batchId, { line, accountUserId: u, groupId: g, outcome: 'failed', reason, attempts: job.attemptsMade, message }, 'if-absent');
-  if (res.changed) log.warn({ batchId, jobId: job.id, line, accountUserId: u, groupId: g, outcome: 'failed', reason, attempts: job.attemptsMade, message }, 'row outcome');
+  if (res.changed) logRowOutcome(log, { batchId, jobId: job.id ?? null, line, accountUserId: u, groupId: g, outcome: 'failed', reason, attempts: job.attemptsMade, message });
   await job.remove().catch(() => undefined);
   return { ...res, batchId };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { jitterBackoff } from '../../jobs/index.js';
+import { jitterBackoff } from '../../src/s1/index.js';
 import { classifyStatus, groupsContain, isSafeId, parseRetryAfter, problemMessage } from '../../src/s1/index.js';
 
 describe('answer classification (retry rules as data)', () => {

@@ -1,0 +1,74 @@
+import { Worker, type Job } from 'bullmq';
+import pLimit from 'p-limit';
+import { ASSIGN_JOB, createAssignProcessor, type AssignPayload } from '../../jobs/index.js';
+import { ASSIGN_QUEUE, type GlobalRateLimiter } from '../queue/index.js';
+import { jitterBackoff, type S1Client } from '../s1/index.js';
+import type { AuthGate } from './auth-gate.js';
+import { jobsInHand } from './capacity.js';
+import { recordFailedJob } from './reconcile-on-start.js';
+import type { WorkerParts } from './worker-parts.js';
+
+export interface AssignWorkerDeps {
+  client: S1Client;
+  limiter: GlobalRateLimiter;
+  gate: AuthGate;
+  /** Connections to S1 this process holds (see connectionsFor). */
+  connections: number;
+}
+
+/**
+ * The BullMQ worker of the `assign` queue: one job per row, through the processor of jobs/assign-user-to-group.ts.
+ * Created with `autorun: false`; the caller starts it once everything else is in place.
+ */
+export function createAssignWorker(parts: WorkerParts, deps: AssignWorkerDeps): Worker<AssignPayload> {
+  const { config, log, store, reports } = parts;
+  // One request per connection (no pipelining), and a permit per connection that a job holds from its rate slot
+  // to its answer: requests in flight to S1 never exceed the connections, and no slot waits for a socket.
+  const permits = pLimit(deps.connections);
+  const processor = createAssignProcessor({
+    client: deps.client,
+    limiter: deps.limiter,
+    store,
+    config,
+    log,
+    forceSignal: parts.force,
+    withConnection: (fn) => permits(fn),
+    isAuthFailed: deps.gate.isFailed,
+    onBatchDone: reports.batchDone,
+    onAuthFailure: deps.gate.reject,
+  });
+  const worker = new Worker<AssignPayload>(
+    ASSIGN_QUEUE,
+    async (job: Job<AssignPayload>) => {
+      if (job.name !== ASSIGN_JOB) throw new Error(`unknown job kind ${job.name}`);
+      return processor(job);
+    },
+    {
+      connection: parts.redis,
+      prefix: config.prefix,
+      concurrency: jobsInHand(deps.connections),
+      lockDuration: config.lockDurationMs,
+      stalledInterval: config.stalledIntervalMs,
+      maxStalledCount: 3,
+      // Set here rather than on each job: job options are stored per job, and this one needs no storing.
+      removeOnComplete: { count: 0 },
+      autorun: false,
+      settings: { backoffStrategy: (attemptsMade: number) => jitterBackoff(attemptsMade, config.backoffMs) },
+    },
+  );
+  worker.on('error', (err) => log.error({ err }, 'worker error'));
+  worker.on('failed', (job, err) => recordIfFinal(parts, job, err));
+  return worker;
+}
+
+/** A job can fail outside the processor (stalled too often, a bug): give the row its outcome so nothing is lost. */
+function recordIfFinal(parts: WorkerParts, job: Job<AssignPayload> | undefined, err: Error): void {
+  if (!job || job.queueName !== ASSIGN_QUEUE) return;
+  const final = err.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1) || /stalled/i.test(err.message);
+  if (!final) return;
+  void recordFailedJob(parts.store, job, parts.log)
+    .then((res) => {
+      if (res.done && res.batchId) parts.reports.batchDone(res.batchId);
+    })
+    .catch((e: unknown) => parts.log.error({ err: e, jobId: job.id }, 'could not record a failed job; the next worker start will'));
+}

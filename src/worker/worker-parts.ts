@@ -1,0 +1,18 @@
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Config } from '../config/index.js';
+import type { Logger } from '../log/logger.js';
+import type { BatchStore } from '../queue/index.js';
+import type { ReportWriter } from './report-writer.js';
+
+/** What the pieces of one worker process share: built once by startWorker, closed by it in reverse order. */
+export interface WorkerParts {
+  config: Config;
+  log: Logger;
+  redis: Redis;
+  store: BatchStore;
+  queue: Queue;
+  reports: ReportWriter;
+  /** Aborted when shutdown is forced: every in-flight request listens to it. */
+  force: AbortSignal;
+}

@@ -1,0 +1,196 @@
+/**
+ * The assign processor on its own, one test per answer rule: a fake context (our own interfaces, not BullMQ, Redis
+ * or HTTP) records what the processor asked for. The end-to-end tests prove the same rules over real sockets; these
+ * say which rule broke when one does.
+ */
+import { RateLimitError, UnrecoverableError, type Job } from 'bullmq';
+import { describe, expect, it } from 'vitest';
+import { createAssignProcessor, type AssignContext, type AssignPayload } from '../../jobs/index.js';
+import { loadConfig } from '../../src/config/index.js';
+import { createLogger } from '../../src/log/logger.js';
+import type { FailureDetail } from '../../src/queue/outcomes.js';
+import { S1TransportError, type S1Answer, type TransportFailure } from '../../src/s1/index.js';
+
+const USER = 'AUSR-0000-0000-0001';
+const GROUP = 'UGR-0000-0001';
+const config = loadConfig({ apiToken: 'test-token' }, { S1_MAX_ATTEMPTS: '3', S1_MAX_RATE_LIMITED: '2', S1_BACKOFF_MS: '100', S1_RATE_LIMIT: '50' });
+
+type Reply = S1Answer | S1TransportError;
+
+function answer(status: number, body: unknown = undefined, headers: Record<string, string> = {}): S1Answer {
+  return { status, headers, body, durationMs: 1 };
+}
+const withGroup = (id = GROUP) => answer(200, { id: USER, groups: [{ id }] });
+const problem = (status: number, detail: string) => answer(status, { type: 'about:blank', title: 'x', status, detail });
+
+function harness(reply: Reply) {
+  const outcomes: Array<{ detail: FailureDetail; countAs: number | string | undefined }> = [];
+  const counted: Array<number | string> = [];
+  const pauses: number[] = [];
+  const learnt: Array<number | undefined> = [];
+  const authFailures: number[] = [];
+  const deprecations: string[] = [];
+  const done: string[] = [];
+  let authFailed = false;
+  let requests = 0;
+  const lines: string[] = [];
+  const ctx: AssignContext = {
+    client: {
+      assignToGroup: async () => {
+        requests++;
+        if (reply instanceof S1TransportError) throw reply;
+        return reply;
+      },
+      listAccountUsers: () => Promise.reject(new Error('not used')),
+      close: async () => undefined,
+    },
+    limiter: {
+      acquire: async () => ({ sent: () => undefined, answered: () => undefined }),
+      pause: async (ms) => void pauses.push(ms),
+      learn: async (announced) => {
+        learnt.push(announced);
+        return announced ?? config.rateLimit;
+      },
+    },
+    store: {
+      recordOutcome: async (_batchId: string, detail: FailureDetail, _mode?: 'set' | 'if-absent', countAs?: number | string) => {
+        outcomes.push({ detail, countAs });
+        return { changed: true, done: true };
+      },
+      countRequest: async (_batchId: string, status: number | string) => void counted.push(status),
+      noteDeprecation: async (_batchId: string, text: string) => {
+        deprecations.push(text);
+        return deprecations.length === 1;
+      },
+    },
+    config,
+    log: createLogger({ level: 'debug', destination: { write: (s: string) => lines.push(s) } }),
+    forceSignal: new AbortController().signal,
+    withConnection: (fn) => fn(),
+    isAuthFailed: () => authFailed,
+    onBatchDone: (b) => void done.push(b),
+    onAuthFailure: async (status) => {
+      authFailed = true;
+      authFailures.push(status);
+    },
+  };
+  const process = createAssignProcessor(ctx);
+  const run = (attemptsMade = 0, data: AssignPayload = { u: USER, g: GROUP }) => {
+    const job = { id: 'b1-2', name: 'assign', data, attemptsMade, opts: {}, updateData: async (d: AssignPayload) => void (job.data = d) };
+    return { job, result: process(job as unknown as Job<AssignPayload>) };
+  };
+  return { run, outcomes, counted, pauses, learnt, authFailures, deprecations, done, lines, requests: () => requests, ctx };
+}
+
+describe('the assign processor, answer by answer', () => {
+  it('200 listing the group: assigned, counted as 200 with the outcome, batch done reported', async () => {
+    const h = harness(withGroup());
+    await expect(h.run().result).resolves.toBe('assigned');
+    expect(h.outcomes).toEqual([{ detail: expect.objectContaining({ line: 2, outcome: 'assigned', reason: '', httpStatus: 200, attempts: 1 }), countAs: 200 }]);
+    expect(h.done).toEqual(['b1']);
+  });
+
+  it('200 whose groups do not list the group: failed not-applied, no retry', async () => {
+    const h = harness(withGroup('UGR-9999-9999'));
+    await expect(h.run().result).rejects.toBeInstanceOf(UnrecoverableError);
+    expect(h.outcomes[0]!.detail).toMatchObject({ outcome: 'failed', reason: 'not-applied', httpStatus: 200 });
+  });
+
+  it.each([400, 404, 409, 422])('%i: failed at once with the problem detail, no retry', async (status) => {
+    const h = harness(problem(status, 'no such thing'));
+    await expect(h.run().result).rejects.toBeInstanceOf(UnrecoverableError);
+    expect(h.outcomes[0]!.detail).toMatchObject({ outcome: 'failed', reason: `http-${status}`, httpStatus: status, message: 'no such thing' });
+  });
+
+  it('5xx before the last attempt: thrown for BullMQ to retry, no outcome yet, the request counted', async () => {
+    const h = harness(problem(503, 'busy'));
+    const err = await h.run(0).result.catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect(err).not.toBeInstanceOf(UnrecoverableError);
+    expect(err).not.toBeInstanceOf(RateLimitError);
+    expect(h.outcomes).toEqual([]);
+    expect(h.counted).toEqual([503]);
+  });
+
+  it('5xx on the last attempt: failed with its status', async () => {
+    const h = harness(problem(502, 'bad gateway'));
+    await expect(h.run(config.maxAttempts - 1).result).rejects.toBeInstanceOf(UnrecoverableError);
+    expect(h.outcomes[0]!.detail).toMatchObject({ outcome: 'failed', reason: 'http-502', attempts: config.maxAttempts });
+  });
+
+  it.each([401, 403])('%i: stops every worker, puts the row back unsent of an attempt, no outcome', async (status) => {
+    const h = harness(answer(status));
+    await expect(h.run().result).rejects.toBeInstanceOf(RateLimitError);
+    expect(h.authFailures).toEqual([status]);
+    expect(h.outcomes).toEqual([]);
+  });
+
+  it('after a rejected token, later rows go back without a request', async () => {
+    const h = harness(answer(401));
+    await h.run().result.catch(() => undefined);
+    expect(h.requests()).toBe(1);
+    await expect(h.run().result).rejects.toBeInstanceOf(RateLimitError);
+    expect(h.requests()).toBe(1);
+    expect(h.authFailures).toEqual([401]);
+  });
+
+  it('429 with Retry-After: every worker pauses that long, the row goes back without using an attempt, its 429s counted in the job', async () => {
+    const h = harness(answer(429, undefined, { 'retry-after': '3' }));
+    const { job, result } = h.run();
+    await expect(result).rejects.toBeInstanceOf(RateLimitError);
+    expect(h.pauses).toEqual([3000]);
+    expect(job.data.r).toBe(1);
+    expect(h.outcomes).toEqual([]);
+    expect(h.learnt).toEqual([undefined]);
+  });
+
+  it('429 more often than S1_MAX_RATE_LIMITED: failed rate-limited', async () => {
+    const h = harness(answer(429, undefined, { 'retry-after': '1' }));
+    await expect(h.run(0, { u: USER, g: GROUP, r: config.maxRateLimited }).result).rejects.toBeInstanceOf(UnrecoverableError);
+    expect(h.outcomes[0]!.detail).toMatchObject({ outcome: 'failed', reason: 'rate-limited', httpStatus: 429 });
+    expect(h.pauses).toEqual([]);
+  });
+
+  it.each<TransportFailure>(['timeout', 'network'])('%s before the last attempt: retried by BullMQ; on the last: failed', async (code) => {
+    const h = harness(new S1TransportError(code, 'trouble'));
+    const err = await h.run(0).result.catch((e: unknown) => e);
+    expect(err).not.toBeInstanceOf(UnrecoverableError);
+    expect(h.counted).toEqual([code]);
+    await expect(h.run(config.maxAttempts - 1).result).rejects.toBeInstanceOf(UnrecoverableError);
+    expect(h.outcomes[0]!.detail).toMatchObject({ outcome: 'failed', reason: code });
+  });
+
+  it('an unsafe id refused by the client: failed at once', async () => {
+    const h = harness(new S1TransportError('invalid-id', 'refused to send an unsafe id'));
+    await expect(h.run().result).rejects.toBeInstanceOf(UnrecoverableError);
+    expect(h.outcomes[0]!.detail).toMatchObject({ outcome: 'failed', reason: 'invalid-id' });
+  });
+
+  it('a request aborted by a forced shutdown: back to the queue without an attempt or an outcome', async () => {
+    const h = harness(new S1TransportError('aborted', 'aborted'));
+    await expect(h.run().result).rejects.toBeInstanceOf(RateLimitError);
+    expect(h.outcomes).toEqual([]);
+  });
+
+  it('an announced limit below the configured one is learnt', async () => {
+    const h = harness({ ...withGroup(), headers: { 'ratelimit-limit': '20' } });
+    await h.run().result;
+    expect(h.learnt).toEqual([20]);
+  });
+
+  it('Deprecation/Sunset headers are noted once per batch', async () => {
+    const h = harness({ ...withGroup(), headers: { deprecation: 'true', sunset: 'Wed, 01 Jul 2026 00:00:00 GMT' } });
+    await h.run().result;
+    await h.run().result;
+    expect(h.deprecations).toEqual(['Deprecation: true; Sunset: Wed, 01 Jul 2026 00:00:00 GMT']);
+  });
+
+  it('a job id this tool did not make fails without a request', async () => {
+    const h = harness(withGroup());
+    const job = { id: 'someone-elses', name: 'assign', data: { u: USER, g: GROUP }, attemptsMade: 0, opts: {} };
+    const process = createAssignProcessor({ ...h.ctx });
+    await expect(process(job as unknown as Job<AssignPayload>)).rejects.toBeInstanceOf(UnrecoverableError);
+    expect(h.requests()).toBe(0);
+    expect(h.outcomes).toEqual([]);
+  });
+});
