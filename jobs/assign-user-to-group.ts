@@ -7,7 +7,8 @@
  * Idempotency key sent to S1: the job id.
  * Retry policy: BullMQ attempts (the worker's S1_MAX_ATTEMPTS) with exponential backoff and full jitter for
  *   5xx/408/425, timeouts and resets; 429 waits for Retry-After queue-wide without using an attempt; 400/404/409/422
- *   and other 4xx fail at once; 401/403 stop every worker and leave rows pending.
+ *   and other 4xx fail at once; 401/403 stop every worker and leave rows pending; from the tenth network failure
+ *   in a row (S1 unreachable) rows go back without using an attempt while every worker pauses.
  * Outcome: recorded exactly once per row in the batch record, whatever number of times the job runs.
  */
 import { RateLimitError, UnrecoverableError, type Job } from 'bullmq';
@@ -56,6 +57,11 @@ export interface AssignContext {
    * window unsent, be granted again, and go out later in a burst with others.
    */
   withConnection<T>(fn: () => Promise<T>): Promise<T>;
+  /**
+   * Tells an outage from a bad row: `networkFailed()` is true when S1 has not answered for so long that the row
+   * should go back without using an attempt (every worker is then paused); `answered()` ends such an outage.
+   */
+  reachability: { networkFailed(): boolean; answered(): void };
 }
 
 /** The worker's retry policy, applied to each job it takes (see {@link applyRetryPolicy}). */
@@ -123,6 +129,10 @@ export function createAssignProcessor(ctx: AssignContext) {
       // Aborted by a forced shutdown: not the row's fault, so no attempt is used.
       if (err.code === 'aborted') throw putBack();
       countAs = err.code;
+      if (err.code === 'network' && ctx.reachability.networkFailed()) {
+        count();
+        throw putBack();
+      }
       if (TRANSPORT_CLASS[err.code] === 'permanent' || attempt >= maxAttempts) {
         await finish('failed', err.code, undefined, err.message);
         throw new UnrecoverableError(`${err.code}: ${err.message}`);
@@ -134,6 +144,7 @@ export function createAssignProcessor(ctx: AssignContext) {
     if (answer === undefined) throw putBack();
 
     countAs = answer.status;
+    ctx.reachability.answered();
     noteDeprecation(answer, batchId);
     const announced = announcedLimit(answer.headers);
     if (announced !== undefined && announced < ctx.config.rateLimit) void ctx.limiter.learn(announced).catch(() => undefined);

@@ -11,6 +11,7 @@ export type AppErrorCode =
   | 'batch-conflict' // a different file was imported under an existing batch id
   | 'not-found' // a named batch or schedule does not exist
   | 'auth' // the S1 API rejected the token (401/403)
+  | 'unreachable' // nothing answered at S1_API_URL (refused, DNS, TLS, timeout) or it answered 5xx
   | 'internal';
 
 export class AppError extends Error {

@@ -12,6 +12,8 @@ export interface ConfigOverrides {
   concurrency?: string | number;
   reportDir?: string;
   logLevel?: string;
+  /** QUEUE_PREFIX (the demo's own, derived from the configured one). */
+  prefix?: string;
 }
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
@@ -64,6 +66,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
   set('S1_CONCURRENCY', overrides.concurrency);
   set('REPORT_DIR', overrides.reportDir);
   set('LOG_LEVEL', overrides.logLevel);
+  set('QUEUE_PREFIX', overrides.prefix);
   // An empty variable means "unset" for optional settings (common in docker-compose files).
   for (const key of Object.keys(schema.shape)) if (input[key] === '') delete input[key];
 

@@ -8,3 +8,4 @@ export { announcedLimit } from './rate-limit-headers.js';
 export { jitterBackoff } from './backoff.js';
 export { listPages, type FetchPage, type ListPagesOptions, type ListRetryPolicy, type RequestLimiter } from './list-pages.js';
 export { readMemberships, type ExistingMemberships } from './read-memberships.js';
+export { checkAccess, type AccessCheck } from './check-access.js';

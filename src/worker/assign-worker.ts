@@ -4,6 +4,7 @@ import { ASSIGN_JOB, createAssignProcessor, type AssignPayload } from '../../job
 import { ASSIGN_QUEUE, type GlobalRateLimiter } from '../queue/index.js';
 import { jitterBackoff, type S1Client } from '../s1/index.js';
 import type { AuthGate } from './auth-gate.js';
+import type { Reachability } from './reachability.js';
 import { jobsInHand } from './capacity.js';
 import { recordFailedJob } from './reconcile-on-start.js';
 import type { WorkerParts } from './worker-parts.js';
@@ -14,6 +15,7 @@ export interface AssignWorkerDeps {
   gate: AuthGate;
   /** Connections to S1 this process holds (see connectionsFor). */
   connections: number;
+  reachability: Reachability;
 }
 
 /**
@@ -36,6 +38,7 @@ export function createAssignWorker(parts: WorkerParts, deps: AssignWorkerDeps): 
     isAuthFailed: deps.gate.isFailed,
     onBatchDone: reports.batchDone,
     onAuthFailure: deps.gate.reject,
+    reachability: deps.reachability,
   });
   const worker = new Worker<AssignPayload>(
     ASSIGN_QUEUE,

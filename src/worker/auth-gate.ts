@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { AppError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 
 export interface AuthFailure {
@@ -9,7 +8,7 @@ export interface AuthFailure {
   message: string;
 }
 
-/** The token was rejected: every worker stops taking jobs, rows stay pending, until a different token starts. */
+/** The token was rejected: every worker stops taking jobs, rows stay pending, until a token is accepted again. */
 export interface AuthGate {
   /** True once S1 rejected the token in this process. */
   isFailed(): boolean;
@@ -19,7 +18,7 @@ export interface AuthGate {
   reject(status: number, message: string): Promise<void>;
 }
 
-/** A short, one-way fingerprint: lets workers recognise "the token that was rejected" without storing the token. */
+/** A short, one-way fingerprint: says which token was rejected (in the flag, for people) without storing it. */
 export function tokenFingerprint(token: string): string {
   return createHash('sha256').update(token).digest('hex').slice(0, 16);
 }
@@ -31,19 +30,17 @@ interface AuthFlag {
 }
 
 /**
- * At start-up: a token another worker saw rejected is refused at once (it would fail again); a different token
- * clears the flag and resumes the queue that the rejection paused.
+ * After S1 accepted this process's token (preflight): a flag left by an earlier rejection is cleared and the queue
+ * it paused resumes, so the ban ends the moment a token works again, whether it is a new token or the same one
+ * that a temporary 401 (or a wrong URL that answered 401) had refused.
  */
-export async function checkAuthFlag(redis: Redis, flagKey: string, queue: Queue, fingerprint: string, log: Logger): Promise<void> {
+export async function clearAuthFlag(redis: Redis, flagKey: string, queue: Queue, log: Logger): Promise<void> {
   const previous = await redis.get(flagKey);
   if (!previous) return;
   const p = JSON.parse(previous) as AuthFlag;
-  if (p.fingerprint === fingerprint) {
-    throw new AppError('auth', `S1 rejected this API token (HTTP ${p.status}) at ${p.at}: set a valid S1_API_TOKEN and start again`);
-  }
   await redis.del(flagKey);
   await queue.resume();
-  log.info('a new API token is configured: resuming the queue that a rejected token had paused');
+  log.info({ rejectedAt: p.at, httpStatus: p.status }, 'S1 accepts the API token: resuming the queue that a rejected token had paused');
 }
 
 export function createAuthGate(redis: Redis, flagKey: string, queue: Queue, fingerprint: string, log: Logger): AuthGate {

@@ -3,11 +3,15 @@ import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { AssignPayload } from '../../jobs/index.js';
 import { requireToken, retentionSeconds, type Config } from '../config/index.js';
+import { AppError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import { BatchStore, GlobalRateLimiter, connectRedis, createAssignQueue, createRedis, evictionPolicyWarning, globalKeys } from '../queue/index.js';
 import { createS1Client } from '../s1/index.js';
 import { createAssignWorker } from './assign-worker.js';
-import { checkAuthFlag, createAuthGate, tokenFingerprint, type AuthFailure } from './auth-gate.js';
+import { clearAuthFlag, createAuthGate, tokenFingerprint } from './auth-gate.js';
+import { createWorkerHealth, type WorkerHealth } from './health.js';
+import { waitForS1 } from './preflight.js';
+import { createReachability } from './reachability.js';
 import { connectionsFor, jobsInHand } from './capacity.js';
 import { CleanupStack } from './cleanup-stack.js';
 import { reconcileFailedJobs } from './reconcile-on-start.js';
@@ -22,8 +26,13 @@ export interface StartWorkerOptions {
 export interface WorkerHandle {
   readonly worker: Worker<AssignPayload>;
   readonly store: BatchStore;
-  /** Resolves when S1 rejected the token (the worker has then stopped taking jobs everywhere). */
-  readonly authFailed: Promise<AuthFailure>;
+  /** What /healthz reports about S1 (Redis is asked live). */
+  readonly health: WorkerHealth;
+  /**
+   * Resolves when the worker cannot go on by waiting: S1 rejected the token (preflight or a row; every worker then
+   * stops taking jobs) or the URL does not answer like S1. The caller closes the handle and exits 1.
+   */
+  readonly fatal: Promise<AppError>;
   /** Drains in-flight jobs and closes everything in reverse order of start-up; `force` aborts in-flight requests. Safe to call twice. */
   close(force?: boolean): Promise<void>;
 }
@@ -31,7 +40,8 @@ export interface WorkerHandle {
 /**
  * The composition root of a worker process: its Redis connection, the shared rate limiter, the S1 client, the
  * auth gate, and two BullMQ workers (rows, and schedule ticks) running the processors from jobs/. Failed jobs a
- * crash left behind get their outcomes before the first new job is taken.
+ * crash left behind get their outcomes at once; no new job is taken before the preflight read has proved URL and
+ * token (see waitForS1), which goes on in the background so that a signal can stop a worker still waiting for S1.
  */
 export async function startWorker(config: Config, log: Logger, options: StartWorkerOptions = {}): Promise<WorkerHandle> {
   const token = requireToken(config);
@@ -45,10 +55,8 @@ export async function startWorker(config: Config, log: Logger, options: StartWor
     const store = new BatchStore(redis, config.prefix, retentionSeconds(config));
     const queue = createAssignQueue(redis, config.prefix);
     cleanups.push(() => queue.close());
-    const fingerprint = tokenFingerprint(token);
-    await checkAuthFlag(redis, keys.authFailed, queue, fingerprint, log);
-    const gate = createAuthGate(redis, keys.authFailed, queue, fingerprint, log);
-
+    const health = createWorkerHealth();
+    const gate = createAuthGate(redis, keys.authFailed, queue, tokenFingerprint(token), log);
     const limiter = new GlobalRateLimiter(store.scripts, keys, {
       rate: config.rateLimit,
       slackMs: config.rateSlackMs,
@@ -64,7 +72,8 @@ export async function startWorker(config: Config, log: Logger, options: StartWor
     cleanups.push(() => reports.settle());
 
     const parts = { config, log, redis, store, queue, reports, force: force.signal };
-    const worker = createAssignWorker(parts, { client, limiter, gate, connections });
+    const reachability = createReachability(config.apiUrl, log, health, (ms) => limiter.pause(ms));
+    const worker = createAssignWorker(parts, { client, limiter, gate, connections, reachability });
     cleanups.push(async () => {
       limiter.close();
       await worker.close(force.signal.aborted);
@@ -74,12 +83,24 @@ export async function startWorker(config: Config, log: Logger, options: StartWor
     const syncWorker = createSyncWorker(parts);
     cleanups.push(() => syncWorker.close(force.signal.aborted));
 
-    void worker.run();
-    log.info({ concurrency: config.concurrency, connections, jobsInHand: jobsInHand(connections), rateLimit: config.rateLimit, api: config.apiUrl }, 'worker started');
+    const stopping = new AbortController();
+    cleanups.push(() => stopping.abort());
+    const fatal = new Promise<AppError>((resolve) => {
+      void gate.failed.then((f) => resolve(new AppError('auth', `S1 rejected the API token (HTTP ${f.status}); rows stay pending: set a valid S1_API_TOKEN and start the worker again`)));
+      void startTakingJobs().catch((err: unknown) => resolve(err instanceof AppError ? err : new AppError('internal', (err as Error).message, { cause: err })));
+    });
+    async function startTakingJobs(): Promise<void> {
+      if (!(await waitForS1(client, config.apiUrl, log, health, stopping.signal))) return;
+      await clearAuthFlag(redis, keys.authFailed, queue, log);
+      void worker.run();
+      void syncWorker.run();
+      log.info({ concurrency: config.concurrency, connections, jobsInHand: jobsInHand(connections), rateLimit: config.rateLimit, api: config.apiUrl }, 'worker started');
+    }
     return {
       worker,
       store,
-      authFailed: gate.failed,
+      health,
+      fatal,
       close(forceNow = false) {
         if (forceNow) force.abort();
         return cleanups.run();

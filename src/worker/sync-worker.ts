@@ -14,6 +14,8 @@ export function createSyncWorker(parts: WorkerParts): Worker<SyncPayload> {
     concurrency: 1,
     lockDuration: config.lockDurationMs,
     stalledInterval: config.stalledIntervalMs,
+    // Started with the row worker, once S1 has answered the preflight read.
+    autorun: false,
   });
   worker.on('error', (err) => log.error({ err }, 'sync worker error'));
   return worker;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { once } from 'node:events';
-import { spawnCli } from '../helpers/cli.js';
+import { collect, spawnCli, waitFor } from '../helpers/cli.js';
 import { csvRows, logLines, redisValues, startE2E, type E2E } from '../helpers/e2e.js';
 
 let e: E2E;
@@ -86,32 +86,76 @@ describe('bulk-assign run (as a subprocess)', () => {
     expect(failures.find((f) => f.reason === 'bad-group-id')?.groupId).toBe('=1+2');
   });
 
-  it('stops at once on a rejected token: exit 1, one clear line, a handful of requests, rows left pending', async () => {
+  it('refuses a rejected token before importing: exit 1, one line naming S1_API_TOKEN, nothing queued or sent', async () => {
     const file = e.file('many.csv', csvRows(200));
     const res = await e.cli(['run', file, '--batch', 'badtoken', '--concurrency', '4'], { S1_API_TOKEN: 'wrong-token' });
     expect(res.code).toBe(1);
     const errLines = res.stderr.trim().split('\n').filter((l) => l.startsWith('bulk-assign:'));
     expect(errLines).toHaveLength(1);
-    expect(errLines[0]).toMatch(/rejected the API token.*S1_API_TOKEN/);
+    expect(errLines[0]).toMatch(/rejected the API token.*S1_API_TOKEN.*nothing was queued/);
     expect(res.stderr).not.toMatch(/\n\s+at /);
-    expect(e.sim.stats().posts).toBeLessThanOrEqual(8);
-    expect(e.sim.stats().authFailures).toBeGreaterThan(0);
-    const b = await e.store.getBatch('badtoken');
-    expect(b).toMatchObject({ rows: 200, failed: 0, done: false });
-    expect(b!.pending).toBe(200);
+    expect(e.sim.stats().posts).toBe(0);
+    expect(e.sim.stats().authFailures).toBe(1);
+    expect(await e.store.getBatch('badtoken')).toBeUndefined();
+    expect(await e.redis.keys(`${e.prefix}*`)).toEqual([]);
     expect(res.stdout + res.stderr).not.toContain('wrong-token');
 
-    // The same token again: refused before a single request. A new token: the queue resumes and the rows finish.
-    const posts = e.sim.stats().posts;
-    const same = await e.cli(['worker'], { S1_API_TOKEN: 'wrong-token' });
-    expect(same.code).toBe(1);
-    expect(same.stderr).toMatch(/rejected this API token.*S1_API_TOKEN/);
-    expect(e.sim.stats().posts).toBe(posts);
-    const good = spawnCli(['worker'], e.env());
-    const done = await e.waitDone('badtoken');
-    good.kill('SIGTERM');
-    await once(good, 'exit');
-    expect(done).toMatchObject({ rows: 200, assigned: 200, pending: 0 });
+    // Fixed token, same command: the file runs once, as if the first attempt never happened.
+    const good = await e.cli(['run', file, '--batch', 'badtoken', '--concurrency', '4']);
+    expect(good.code).toBe(0);
+    expect(await e.store.getBatch('badtoken')).toMatchObject({ rows: 200, assigned: 200, pending: 0 });
+    expect(e.sim.stats().posts).toBe(200);
+  });
+
+  it('a token revoked mid-batch stops every worker with rows pending; the ban ends when S1 accepts the token again', async () => {
+    // The token is revoked (403) once 10 rows went through: at 10/s the other 90 need 9 s more, so the revocation
+    // lands mid-batch however slow the machine is.
+    const file = e.file('revoked.csv', csvRows(100));
+    const run = spawnCli(['run', file, '--batch', 'revoked', '--concurrency', '2', '--rate', '10'], e.env());
+    const out = collect(run);
+    await waitFor('10 rows through', () => e.sim.stats().posts >= 10);
+    e.sim.addFault({ kind: 'status', status: 401 });
+    const [code] = (await once(run, 'exit')) as [number];
+    const res = { code, stderr: out.stderr() };
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(/rejected the API token.*S1_API_TOKEN/);
+    const b = await e.store.getBatch('revoked');
+    expect(b).toMatchObject({ rows: 100, state: 'paused', done: false });
+    expect(b!.pending).toBeGreaterThan(0);
+
+    // S1 accepts the same token again: no key to delete by hand, the next worker resumes the queue and finishes.
+    e.sim.clearFaults();
+    const worker = spawnCli(['worker'], e.env());
+    const done = await e.waitDone('revoked');
+    worker.kill('SIGTERM');
+    await once(worker, 'exit');
+    expect(done).toMatchObject({ rows: 100, assigned: 100, pending: 0, failed: 0 });
+  });
+
+  it('a worker whose token S1 rejects exits 1 at its preflight, before taking a job', async () => {
+    await e.cli(['import', e.file('w.csv', csvRows(3)), '--batch', 'w']);
+    const res = await e.cli(['worker'], { S1_API_TOKEN: 'wrong-token' });
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(/bulk-assign: .*rejected the API token.*S1_API_TOKEN/);
+    expect(e.sim.stats().posts).toBe(0);
+    expect(await e.store.getBatch('w')).toMatchObject({ pending: 3 });
+  });
+
+  it('a URL where nothing listens: exit 1 before importing, one line naming the URL', async () => {
+    const file = e.file('nowhere.csv', csvRows(5));
+    const res = await e.cli(['run', file, '--batch', 'nowhere'], { S1_API_URL: 'http://127.0.0.1:1' });
+    expect(res.code).toBe(1);
+    expect(res.stderr.trim().split('\n')).toHaveLength(1);
+    expect(res.stderr).toMatch(/cannot reach S1 at http:\/\/127\.0\.0\.1:1.*S1_API_URL.*nothing was queued/);
+    expect(await e.store.getBatch('nowhere')).toBeUndefined();
+  });
+
+  it('a URL that answers but is not S1: exit 1 naming S1_API_URL', async () => {
+    const file = e.file('wrong-path.csv', csvRows(5));
+    const res = await e.cli(['run', file, '--batch', 'wrongpath'], { S1_API_URL: `${e.sim.url}/not-the-api` });
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(/does not answer like the S1 API \(HTTP 404.*S1_API_URL/);
+    expect(await e.store.getBatch('wrongpath')).toBeUndefined();
   });
 
   it('exits 1 with one line naming the fix when Redis is unreachable', async () => {

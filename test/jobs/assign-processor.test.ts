@@ -33,6 +33,7 @@ function harness(reply: Reply) {
   const done: string[] = [];
   let authFailed = false;
   let requests = 0;
+  let networkFailures = 0;
   const lines: string[] = [];
   const ctx: AssignContext = {
     client: {
@@ -67,6 +68,10 @@ function harness(reply: Reply) {
     log: createLogger({ level: 'debug', destination: { write: (s: string) => lines.push(s) } }),
     forceSignal: new AbortController().signal,
     withConnection: (fn) => fn(),
+    reachability: {
+      networkFailed: () => ++networkFailures >= 3,
+      answered: () => void (networkFailures = 0),
+    },
     isAuthFailed: () => authFailed,
     onBatchDone: (b) => void done.push(b),
     onAuthFailure: async (status) => {
@@ -158,6 +163,15 @@ describe('the assign processor, answer by answer', () => {
     expect(h.counted).toEqual([code]);
     await expect(h.run(config.maxAttempts - 1).result).rejects.toBeInstanceOf(UnrecoverableError);
     expect(h.outcomes[0]!.detail).toMatchObject({ outcome: 'failed', reason: code });
+  });
+
+  it('when the network monitor calls it an outage, a network failure puts the row back without using an attempt', async () => {
+    const h = harness(new S1TransportError('network', 'connection refused'));
+    // The fake monitor trips at the third failure in a row (the real one at UNREACHABLE_AFTER).
+    for (const _ of [1, 2]) expect(await h.run(0).result.catch((e: unknown) => e)).not.toBeInstanceOf(RateLimitError);
+    await expect(h.run(config.maxAttempts - 1).result).rejects.toBeInstanceOf(RateLimitError);
+    expect(h.outcomes).toEqual([]);
+    expect(h.counted).toEqual(['network', 'network', 'network']);
   });
 
   it('an unsafe id refused by the client: failed at once', async () => {

@@ -1,14 +1,12 @@
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { loadConfig } from '../../config/index.js';
+import { loadConfig, type Config, type ConfigOverrides } from '../../config/index.js';
 import { AppError } from '../../errors.js';
 import { createLogger } from '../../log/logger.js';
 import { importBatch, inPlaceFromServer, makeBatchId, openProducer, validateBatchId, type BatchStatus } from '../../queue/index.js';
 import { formatSummary, writeReport } from '../../report/index.js';
-import { startSimulator, type Simulator } from '../../sim/index.js';
-import { startWorker } from '../../worker/index.js';
-import { ensureDemoRedis } from '../ensure-redis.js';
+import { checkS1, startWorker } from '../../worker/index.js';
+import { startDemo } from '../demo.js';
 import { note, out } from '../output.js';
 import { createProgress } from '../progress.js';
 import { waitForShutdown } from '../shutdown.js';
@@ -30,23 +28,22 @@ export interface RunFlags {
 export async function runCommand(file: string, flags: RunFlags): Promise<number> {
   const cleanups: Array<() => Promise<unknown>> = [];
   try {
-    let overrides: Parameters<typeof loadConfig>[0] = { rateLimit: flags.rate, concurrency: flags.concurrency };
-    let sim: Simulator | undefined;
+    const overrides: ConfigOverrides = { rateLimit: flags.rate, concurrency: flags.concurrency };
+    let config: Config;
     if (flags.sim) {
-      const redis = await ensureDemoRedis(process.env, note);
-      if (redis.stop) cleanups.push(redis.stop);
-      // The simulator gets a throwaway token of its own: the demo needs no real S1 credentials.
-      const token = randomBytes(18).toString('base64url');
-      sim = await startSimulator({ token });
-      cleanups.push(() => sim!.close());
-      overrides = { ...overrides, redisUrl: redis.url, apiUrl: sim.url, apiToken: token };
+      const demo = await startDemo(process.env, note);
+      cleanups.push(() => demo.stop());
+      const withDemo = { ...overrides, ...demo.overrides };
+      config = loadConfig({ ...withDemo, prefix: demo.isolate(loadConfig(withDemo).prefix) });
+    } else {
+      config = loadConfig(overrides);
     }
-    const config = loadConfig(overrides);
+    // URL and token are proved before anything is queued: a wrong one would leave a batch nobody can finish.
+    await checkS1(config);
     const batchId = flags.batch !== undefined ? validateBatchId(flags.batch) : makeBatchId(file);
     // On a terminal the bar is the view of progress; row lines would tear it, so only warnings are logged there.
     const level = process.stderr.isTTY && !process.env.LOG_LEVEL ? 'warn' : config.logLevel;
     const log = createLogger({ level });
-    if (sim) note(`Using the built-in S1 simulator at ${sim.url}`);
 
     const producer = await openProducer(config, 'worker');
     cleanups.push(() => producer.close());
@@ -61,20 +58,20 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
 
     const progress = createProgress(imported.rows);
     let status: BatchStatus | undefined;
-    let authError: AppError | undefined;
-    void worker.authFailed.then((f) => {
-      authError = new AppError('auth', `S1 rejected the API token (HTTP ${f.status}); the rows stay pending: set a valid S1_API_TOKEN and run again`);
+    let fatalError: AppError | undefined;
+    void worker.fatal.then((err) => {
+      fatalError = err;
     });
     let interrupted: number | undefined;
     void shutdown.done.then((code) => (interrupted = code === 0 ? 130 : code));
     for (;;) {
       status = await producer.store.getBatch(batchId);
       if (status) progress.update(status);
-      if (status?.done || authError || interrupted !== undefined) break;
+      if (status?.done || fatalError || interrupted !== undefined) break;
       await sleep(200);
     }
     progress.stop();
-    if (authError) throw authError;
+    if (fatalError) throw fatalError;
     if (interrupted !== undefined) {
       note(`interrupted: batch ${batchId} keeps its pending rows; a worker will finish them (bulk-assign worker)`);
       return interrupted;

@@ -1,5 +1,4 @@
 import { loadConfig } from '../../config/index.js';
-import { AppError } from '../../errors.js';
 import { createLogger } from '../../log/logger.js';
 import { startWorker } from '../../worker/index.js';
 import { waitForShutdown } from '../shutdown.js';
@@ -9,7 +8,7 @@ export interface WorkerFlags {
   rate?: string;
 }
 
-/** Processes jobs until SIGINT/SIGTERM (exit 0 after a clean drain) or until S1 rejects the token (exit 1). */
+/** Processes jobs until SIGINT/SIGTERM (exit 0 after a clean drain) or until S1 rejects the token or the URL is not S1 (exit 1). */
 export async function workerCommand(flags: WorkerFlags): Promise<number> {
   const config = loadConfig({ concurrency: flags.concurrency, rateLimit: flags.rate });
   const log = createLogger({ level: config.logLevel });
@@ -17,9 +16,9 @@ export async function workerCommand(flags: WorkerFlags): Promise<number> {
   const shutdown = waitForShutdown(log, config.shutdownGraceSeconds, (force) => handle.close(force));
   const code = await Promise.race([
     shutdown.done,
-    handle.authFailed.then(async (f) => {
+    handle.fatal.then(async (err) => {
       await handle.close();
-      throw new AppError('auth', `S1 rejected the API token (HTTP ${f.status}); rows stay pending: set a valid S1_API_TOKEN and start the worker again`);
+      throw err;
     }),
   ]).finally(() => shutdown.dispose());
   log.flush();

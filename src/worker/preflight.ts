@@ -1,0 +1,51 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { AppError } from '../errors.js';
+import type { Logger } from '../log/logger.js';
+import { requireToken, type Config } from '../config/index.js';
+import { checkAccess, createS1Client, type S1Client } from '../s1/index.js';
+import type { WorkerHealth } from './health.js';
+
+/** Waits between preflight attempts while S1 cannot be reached: 1 s doubling to 30 s. */
+export function preflightDelayMs(attempt: number): number {
+  return Math.min(30_000, 1000 * 2 ** Math.min(attempt - 1, 5));
+}
+
+/**
+ * Before a worker takes its first job: one authenticated read proves URL and token. While nothing answers the
+ * worker keeps trying (a warning per attempt, unhealthy meanwhile) rather than exiting, so a container does not
+ * crash-loop through an S1 outage. A rejected token or a URL that is not S1 cannot pass by waiting: AppError.
+ * Resolves false when `signal` aborted (shutdown) before S1 answered.
+ */
+export async function waitForS1(client: S1Client, apiUrl: string, log: Logger, health: WorkerHealth, signal: AbortSignal): Promise<boolean> {
+  for (let attempt = 1; !signal.aborted; attempt++) {
+    const check = await checkAccess(client, apiUrl, signal).catch((err: unknown) => {
+      if (signal.aborted) return undefined;
+      throw err;
+    });
+    if (check === undefined) return false;
+    if (check.ok) {
+      health.setS1Problem(undefined);
+      if (attempt > 1) log.info({ api: apiUrl }, 'S1 answers again: taking jobs');
+      return true;
+    }
+    health.setS1Problem(check.message);
+    if (check.kind === 'token') throw new AppError('auth', check.message);
+    if (check.kind === 'not-s1') throw new AppError('config', check.message);
+    const waitMs = preflightDelayMs(attempt);
+    log.warn({ api: apiUrl, attempt, retryInMs: waitMs }, `${check.message}; no job is taken until it answers`);
+    await sleep(waitMs, undefined, { signal }).catch(() => undefined);
+  }
+  return false;
+}
+
+/** `run`'s preflight: one read, and any failure is fatal (exit 1, one line naming what to fix), before the import. */
+export async function checkS1(config: Config): Promise<void> {
+  const client = createS1Client({ baseUrl: config.apiUrl, token: requireToken(config), timeoutMs: config.timeoutMs, connections: 1 });
+  try {
+    const check = await checkAccess(client, config.apiUrl);
+    if (check.ok) return;
+    throw new AppError(check.kind === 'token' ? 'auth' : check.kind === 'unreachable' ? 'unreachable' : 'config', `${check.message}; nothing was queued`);
+  } finally {
+    await client.close();
+  }
+}
