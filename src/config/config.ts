@@ -53,4 +53,15 @@ export interface Config {
   readonly stalledIntervalMs: number;
   /** Seconds a worker waits for in-flight requests after SIGINT/SIGTERM before forcing. @defaultValue 30 (env `SHUTDOWN_GRACE_SECONDS`) */
   readonly shutdownGraceSeconds: number;
+  /**
+   * Webhook that gets a signed JSON POST when a batch finishes or a schedule tick fails (src/notify). Treated as a
+   * secret, since incoming-webhook URLs (Slack, Teams) carry their credential in the path: logs show only its origin.
+   * Unset: no notifications. @defaultValue undefined (env `NOTIFY_URL`)
+   */
+  readonly notifyUrl: string | undefined;
+  /**
+   * Key of the HMAC-SHA256 signature in `X-Bulk-Assign-Signature`; required when `notifyUrl` is set, never logged,
+   * stored or sent. @defaultValue undefined (env `NOTIFY_SECRET`)
+   */
+  readonly notifySecret: string | undefined;
 }

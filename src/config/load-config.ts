@@ -2,6 +2,7 @@ import { config as loadDotenv } from 'dotenv';
 import { z } from 'zod';
 import { AppError } from '../errors.js';
 import type { Config } from './config.js';
+import { parseNotifySettings } from './notify-settings.js';
 
 /** Flags that override the environment; undefined means "not given". */
 export interface ConfigOverrides {
@@ -38,6 +39,9 @@ const schema = z.object({
   WORKER_LOCK_MS: int(500, 600_000).default(30_000),
   WORKER_STALLED_INTERVAL_MS: int(500, 600_000).default(30_000),
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(3600).default(30),
+  // Checked by parseNotifySettings, which never echoes them.
+  NOTIFY_URL: z.string().optional(),
+  NOTIFY_SECRET: z.string().optional(),
 });
 
 const FLAG_NAMES: Record<string, string> = {
@@ -80,6 +84,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     throw new AppError('config', `invalid ${FLAG_NAMES[key] ?? key}: ${issue?.message ?? 'invalid'}${shown}`);
   }
   const e = parsed.data;
+  const notify = parseNotifySettings(e.NOTIFY_URL, e.NOTIFY_SECRET);
   const rateLimit = e.S1_RATE_LIMIT;
   return Object.freeze({
     redisUrl: e.REDIS_URL,
@@ -100,6 +105,8 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     lockDurationMs: e.WORKER_LOCK_MS,
     stalledIntervalMs: e.WORKER_STALLED_INTERVAL_MS,
     shutdownGraceSeconds: e.SHUTDOWN_GRACE_SECONDS,
+    notifyUrl: notify.notifyUrl,
+    notifySecret: notify.notifySecret,
   });
 }
 

@@ -1,0 +1,11 @@
+export { batchEndState, batchFinishedEvent, batchFinishedId, type BatchEndState, type BatchFinishedEvent, type BatchFinishedInput } from './batch-finished-event.js';
+export { DeliveryClaims } from './delivery-claims.js';
+export { createNotifier, type Notifier, type NotifierOptions } from './notifier.js';
+export { scrubEvent, type NotifyEvent, type NotifyEventName } from './notify-event.js';
+export { NOTIFY_JOB, NOTIFY_QUEUE, notifyKeys } from './notify-keys.js';
+export { createNotifyQueue, enqueueNotification, notifyBatchFinished, notifyScheduleFailed, type EnqueueOptions } from './notify-queue.js';
+export { NOTIFY_RETRY, notifyJobOptions, retryWindowMs, type NotifyRetryPolicy } from './notify-retry.js';
+export { scheduleFailedEvent, scheduleFailedId, type ScheduleFailedEvent, type ScheduleFailedInput } from './schedule-failed-event.js';
+export { SIGNATURE_HEADER, signBody } from './sign-body.js';
+export { WEBHOOK_RULES, classifyWebhookStatus, type WebhookVerdict } from './webhook-rules.js';
+export { createWebhookSender, type WebhookResult, type WebhookSender, type WebhookSenderOptions } from './webhook-sender.js';
