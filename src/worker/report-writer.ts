@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { Logger } from '../log/logger.js';
+import type { Notifier } from '../notify/index.js';
 import type { BatchStore } from '../queue/index.js';
 import { writeReport } from '../report/index.js';
 
@@ -9,7 +10,8 @@ export interface ReportWriter {
   settle(): Promise<unknown>;
 }
 
-export function createReportWriter(store: BatchStore, reportDir: string, log: Logger, onWritten?: (batchId: string) => void): ReportWriter {
+/** After the report: the batch.finished notification (queued, never awaited by the batch), then `onWritten`. */
+export function createReportWriter(store: BatchStore, reportDir: string, log: Logger, notifier: Notifier, onWritten?: (batchId: string) => void): ReportWriter {
   // close() waits for these, so a worker stopped right after a batch finished still leaves its report.
   const inFlight = new Set<Promise<void>>();
   return {
@@ -17,6 +19,7 @@ export function createReportWriter(store: BatchStore, reportDir: string, log: Lo
       const p: Promise<void> = writeReport(store, batchId, join(reportDir, batchId)).then(
         (w) => {
           log.info({ batchId, report: w.jsonPath, failures: w.csvPath, rows: w.report.rows, assigned: w.report.assigned, failed: w.report.failed }, 'batch finished; report written');
+          void notifier.batchFinished({ ...w.report, reportPath: w.jsonPath });
           onWritten?.(batchId);
         },
         (err: unknown) => log.error({ batchId, err }, 'batch finished but the report could not be written'),

@@ -6,6 +6,7 @@ import { requireToken, retentionSeconds, type Config } from '../config/index.js'
 import { AppError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import { BatchStore, GlobalRateLimiter, connectRedis, createAssignQueue, createRedis, evictionPolicyWarning, globalKeys } from '../queue/index.js';
+import { createNotifier } from '../notify/index.js';
 import { createS1Client } from '../s1/index.js';
 import { createAssignWorker } from './assign-worker.js';
 import { clearAuthFlag, createAuthGate, tokenFingerprint } from './auth-gate.js';
@@ -15,6 +16,7 @@ import { createReachability } from './reachability.js';
 import { connectionsFor, jobsInHand } from './capacity.js';
 import { CleanupStack } from './cleanup-stack.js';
 import { reconcileFailedJobs } from './reconcile-on-start.js';
+import { startNotifyWorker } from './notify-worker.js';
 import { createReportWriter } from './report-writer.js';
 import { createSyncWorker } from './sync-worker.js';
 
@@ -68,10 +70,13 @@ export async function startWorker(config: Config, log: Logger, options: StartWor
     const force = new AbortController();
     // Every in-flight request listens to this one signal; hundreds of listeners are expected, not a leak.
     setMaxListeners(0, force.signal);
-    const reports = createReportWriter(store, config.reportDir, log, options.onBatchDone);
+    const notifier = createNotifier(redis, config, log);
+    cleanups.push(() => notifier.close());
+    const reports = createReportWriter(store, config.reportDir, log, notifier, options.onBatchDone);
     cleanups.push(() => reports.settle());
 
-    const parts = { config, log, redis, store, queue, reports, force: force.signal };
+    const parts = { config, log, redis, store, queue, reports, notifier, force: force.signal };
+    startNotifyWorker(parts, cleanups);
     const reachability = createReachability(config.apiUrl, log, health, (ms) => limiter.pause(ms));
     const worker = createAssignWorker(parts, { client, limiter, gate, connections, reachability });
     cleanups.push(async () => {

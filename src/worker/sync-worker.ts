@@ -1,5 +1,6 @@
-import { Worker } from 'bullmq';
+import { Worker, type Job } from 'bullmq';
 import { SYNC_QUEUE, createSyncProcessor, type SyncPayload } from '../../jobs/index.js';
+import { tickTime } from '../schedule/index.js';
 import type { WorkerParts } from './worker-parts.js';
 
 /**
@@ -7,8 +8,15 @@ import type { WorkerParts } from './worker-parts.js';
  * process; each tick imports one batch (src/schedule, jobs/sync-schedule.ts).
  */
 export function createSyncWorker(parts: WorkerParts): Worker<SyncPayload> {
-  const { redis, store, queue, config, log, reports } = parts;
-  const worker = new Worker<SyncPayload>(SYNC_QUEUE, createSyncProcessor({ redis, store, queue, config, log, onBatchDone: reports.batchDone }), {
+  const { redis, store, queue, config, log, reports, notifier } = parts;
+  const processTick = createSyncProcessor({ redis, store, queue, config, log, onBatchDone: reports.batchDone });
+  const processor = async (job: Job<SyncPayload>) => {
+    const res = await processTick(job);
+    // A failed tick tells someone (the schedule's state keeps it too); the webhook never holds up the tick.
+    if (res.outcome === 'failed') void notifier.scheduleFailed({ schedule: job.data.name, error: res.reason ?? 'failed', tickAt: tickTime(job.id, job.data, job.timestamp), batchId: res.batchId || undefined });
+    return res;
+  };
+  const worker = new Worker<SyncPayload>(SYNC_QUEUE, processor, {
     connection: redis,
     prefix: config.prefix,
     concurrency: 1,

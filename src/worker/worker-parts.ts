@@ -2,6 +2,7 @@ import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/index.js';
 import type { Logger } from '../log/logger.js';
+import type { Notifier } from '../notify/index.js';
 import type { BatchStore } from '../queue/index.js';
 import type { ReportWriter } from './report-writer.js';
 
@@ -13,6 +14,8 @@ export interface WorkerParts {
   store: BatchStore;
   queue: Queue;
   reports: ReportWriter;
+  /** Queues batch.finished / schedule.failed webhooks (does nothing without NOTIFY_URL). */
+  notifier: Notifier;
   /** Aborted when shutdown is forced: every in-flight request listens to it. */
   force: AbortSignal;
 }
