@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AppError, isAppError } from '../errors.js';
 import { parseFaultRule } from './fault-rules.js';
-import { parseSeedUsers } from './seed-users.js';
+import { parseSeedUsers } from './parse-seed-users.js';
 import { applySimOptionsPatch } from './sim-options.js';
 import type { SimState } from './sim-state.js';
 

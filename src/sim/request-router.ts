@@ -2,11 +2,11 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import { deliver, problemAnswer, type Answer } from './api-answer.js';
 import { handleAssign } from './assign-route.js';
 import { handleControl } from './control-routes.js';
-import { handleList } from './list-route.js';
+import { handleAccountUserList } from './account-user-list-route.js';
 import { nowMs, type SimState } from './sim-state.js';
 
-const LIST_PATH = '/public/v1/accounts/account-users';
-const ASSIGN_PREFIX = `${LIST_PATH}/`;
+const ACCOUNT_USERS_PATH = '/public/v1/accounts/account-users';
+const ASSIGN_PREFIX = `${ACCOUNT_USERS_PATH}/`;
 const ASSIGN_SUFFIX = '/groups';
 const CONTROL_PREFIX = '/_sim/';
 /** Bodies here are a few bytes; the cap keeps a broken or hostile client from holding memory. */
@@ -53,8 +53,8 @@ function route(
   }
   if (path.startsWith(CONTROL_PREFIX)) return handleControl(state, req, res, path, body);
 
-  if (path === LIST_PATH) {
-    if (req.method === 'GET') return handleList(state, req, res, query, now);
+  if (path === ACCOUNT_USERS_PATH) {
+    if (req.method === 'GET') return handleAccountUserList(state, req, res, query, now);
     return deliver(state, req, res, notAllowed(req, 'GET'));
   }
   if (path.startsWith(ASSIGN_PREFIX) && path.endsWith(ASSIGN_SUFFIX)) {

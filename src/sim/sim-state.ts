@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import { FaultTable } from './fault-rules.js';
 import { MembershipStore } from './membership-store.js';
-import { RateLimiter } from './rate-limiter.js';
+import { AdmissionWindow } from './admission-window.js';
 import type { ResolvedSimOptions } from './sim-options.js';
 import { StatsRecorder } from './sim-stats.js';
 
@@ -12,7 +12,7 @@ const SUNSET_AFTER_MS = 180 * 24 * 3600 * 1000;
 export class SimState {
   readonly stats = new StatsRecorder();
   readonly faults = new FaultTable();
-  readonly limiter = new RateLimiter(1_000);
+  readonly admission = new AdmissionWindow(1_000);
   readonly createdAt = new Date().toISOString();
   readonly store = new MembershipStore(this.createdAt);
   readonly sunset = new Date(Date.now() + SUNSET_AFTER_MS).toUTCString();
@@ -27,7 +27,7 @@ export class SimState {
   reset(): void {
     this.stats.reset();
     this.faults.clear();
-    this.limiter.clear();
+    this.admission.clear();
     this.store.clear();
   }
 }

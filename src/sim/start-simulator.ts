@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { FaultRule } from './fault-rules.js';
 import type { SeedUser } from './membership-store.js';
 import { createRequestHandler } from './request-router.js';
-import { parseSeedUsers } from './seed-users.js';
+import { parseSeedUsers } from './parse-seed-users.js';
 import { applySimOptionsPatch, resolveSimOptions, type SimOptions, type SimOptionsPatch } from './sim-options.js';
 import { SimState } from './sim-state.js';
 import type { SimStats } from './sim-stats.js';

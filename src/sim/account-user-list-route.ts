@@ -11,7 +11,7 @@ export const MAX_PAGE = 1000;
 export const DEFAULT_PAGE = 10;
 
 /** `GET /public/v1/accounts/account-users?offset=&limit=`: account users in id order, with groups and e-mail. */
-export function handleList(
+export function handleAccountUserList(
   state: SimState,
   req: IncomingMessage,
   res: ServerResponse,
