@@ -4,8 +4,10 @@ import { handleAssign } from './assign-route.js';
 import { handleControl } from './control-routes.js';
 import { handleAccountUserList } from './account-user-list-route.js';
 import { nowMs, type SimState } from './sim-state.js';
+import { handleUserGroupList } from './user-group-list-route.js';
 
 const ACCOUNT_USERS_PATH = '/public/v1/accounts/account-users';
+const USER_GROUPS_PATH = '/public/v1/accounts/user-groups';
 const ASSIGN_PREFIX = `${ACCOUNT_USERS_PATH}/`;
 const ASSIGN_SUFFIX = '/groups';
 const CONTROL_PREFIX = '/_sim/';
@@ -55,6 +57,10 @@ function route(
 
   if (path === ACCOUNT_USERS_PATH) {
     if (req.method === 'GET') return handleAccountUserList(state, req, res, query, now);
+    return deliver(state, req, res, notAllowed(req, 'GET'));
+  }
+  if (path === USER_GROUPS_PATH) {
+    if (req.method === 'GET') return handleUserGroupList(state, req, res, query, now);
     return deliver(state, req, res, notAllowed(req, 'GET'));
   }
   if (path.startsWith(ASSIGN_PREFIX) && path.endsWith(ASSIGN_SUFFIX)) {
