@@ -1,5 +1,6 @@
 /** Local S1 simulator: same paths, auth, problem details, rate limit and fault injection as the real API. */
 export { startSimulator, type Simulator } from './start-simulator.js';
+export { DEMO_DIRECTORY } from './sim-options.js';
 export type { SimOptions, SimOptionsPatch, RetryAfterForm, AlreadyMemberStatus } from './sim-options.js';
 export type { FaultCall, FaultKind, FaultRule } from './fault-rules.js';
 export {

@@ -13,6 +13,12 @@ const retryAfterForms = oneOf(['seconds', 'date', 'none'] as const);
 /** How the simulator answers a POST for a membership that already exists; the real S1 behaviour is unknown. */
 const alreadyMemberStatuses = oneOf([200, 400, 409] as const);
 
+/**
+ * The directory the `sim` command serves unless told otherwise, and that examples/by-email.csv is written against
+ * (with the default sharedEmails, missingEmails and duplicateGroupNames). `run --sim` should start with it too.
+ */
+export const DEMO_DIRECTORY = { directoryUsers: 1_000, directoryGroups: 40 } as const;
+
 function option<T extends z.ZodType>(kind: OptionKind<T>, defaultValue: z.output<T>, help: string, extra = {}) {
   return registerOption(kind.schema.default(defaultValue as never), { ...kind.facts, help, ...extra });
 }
@@ -53,9 +59,9 @@ export const simOptionsSchema = z.strictObject({
    * Account users the seeded directory holds from the start (ids `AUSR-5000-…`, see seed-directory.ts); they page
    * through the list call without being kept in memory. @defaultValue 0 (the `sim` command: 1000)
    */
-  directoryUsers: option(integer(0, 10_000_000), 0, 'account users in the seeded directory', { commandDefault: 1_000 }),
+  directoryUsers: option(integer(0, 10_000_000), 0, 'account users in the seeded directory', { commandDefault: DEMO_DIRECTORY.directoryUsers }),
   /** User groups the seeded directory holds (ids `UGR-6000-…`), listed by the user-groups call. @defaultValue 0 (the `sim` command: 40) */
-  directoryGroups: option(integer(0, 10_000), 0, 'user groups in the seeded directory', { commandDefault: 40 }),
+  directoryGroups: option(integer(0, 10_000), 0, 'user groups in the seeded directory', { commandDefault: DEMO_DIRECTORY.directoryGroups }),
   /** E-mail addresses that two directory users share (user 10j+7 has the address of user 10j+6). @defaultValue 2 */
   sharedEmails: option(integer(0, 10_000), 2, 'e-mail addresses shared by two directory users'),
   /** Directory users without an e-mail (users 10j+3). @defaultValue 3 */
