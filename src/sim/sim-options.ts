@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AppError } from '../errors.js';
-import { describeOption, optionFacts, registerOption, type OptionKind } from './option-kinds.js';
+import { describeOption, optionFacts, registerOption, type OptionFacts, type OptionKind } from './option-kinds.js';
 import { bool, integer, oneOf, stringList, text } from './option-kinds.js';
 
 /*
@@ -8,9 +8,7 @@ import { bool, integer, oneOf, stringList, text } from './option-kinds.js';
  * messages, and (through sim-option-flags.ts) the `sim` command's flags, environment variables and help text.
  */
 
-/** How a 429 states when to come back (RFC 9110 allows delay-seconds or an HTTP-date). */
 const retryAfterForms = oneOf(['seconds', 'date', 'none'] as const);
-/** How the simulator answers a POST for a membership that already exists; the real S1 behaviour is unknown. */
 const alreadyMemberStatuses = oneOf([200, 400, 409] as const);
 
 /**
@@ -19,8 +17,15 @@ const alreadyMemberStatuses = oneOf([200, 400, 409] as const);
  */
 export const DEMO_DIRECTORY = { directoryUsers: 1_000, directoryGroups: 40 } as const;
 
-function option<T extends z.ZodType>(kind: OptionKind<T>, defaultValue: z.output<T>, help: string, extra = {}) {
-  return registerOption(kind.schema.default(defaultValue as never), { ...kind.facts, help, ...extra });
+/** An option with its default, its help line and how the `sim` command takes it. */
+function option<T extends z.ZodType>(
+  kind: OptionKind<T>,
+  defaultValue: z.output<T>,
+  help: string,
+  command: Pick<OptionFacts, 'flag' | 'env' | 'commandDefault'> = {},
+) {
+  // zod cannot see that z.output<T> is the default's type while T is generic; the parameter's type says it.
+  return registerOption(kind.schema.default(defaultValue as never), { ...kind.facts, help, ...command });
 }
 
 export const simOptionsSchema = z.strictObject({
@@ -88,7 +93,9 @@ type ParsedSimOptions = z.output<typeof simOptionsSchema>;
 export type SimOptions = z.input<typeof simOptionsSchema>;
 /** The options that can change while the simulator runs. */
 export type SimOptionsPatch = Partial<Omit<SimOptions, StartOnlyOption>>;
+/** How a 429 states when to come back (RFC 9110 allows delay-seconds or an HTTP-date). */
 export type RetryAfterForm = ParsedSimOptions['retryAfter'];
+/** How the simulator answers a POST for a membership that already exists; the real S1 behaviour is unknown. */
 export type AlreadyMemberStatus = ParsedSimOptions['onAlreadyMember'];
 /** Options after validation and defaults; sets replace lists so per-request look-ups are O(1). */
 export type ResolvedSimOptions = {
