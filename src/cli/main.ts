@@ -4,7 +4,7 @@ import type { ImportFlags } from './commands/import-command.js';
 import type { RetryFlags } from './commands/retry-command.js';
 import type { RunFlags } from './commands/run-command.js';
 import type { ScheduleSetFlags } from './commands/schedule-command.js';
-import type { SimFlags } from './commands/sim-command.js';
+import { addSimOptions, type SimFlags } from './commands/sim-command.js';
 import type { StatusFlags } from './commands/status-command.js';
 import type { WorkerFlags } from './commands/worker-command.js';
 import { note } from './output.js';
@@ -118,13 +118,8 @@ schedule
   .option('--json', 'print {name, batchId, jobId}')
   .action((name: string, o: { json?: boolean }) => run(async () => (await import('./commands/schedule-command.js')).scheduleRunNowCommand(name, o)));
 
-program
-  .command('sim')
-  .description('run the S1 simulator in the foreground')
-  .option('--port <n>', 'port (0 = any free port)', '8080')
-  .option('--host <host>', 'address to listen on', '127.0.0.1')
-  .option('--rate <n>', 'requests per second the simulator accepts (0 = unlimited)')
-  .option('--latency <ms>', 'added latency per request')
+// The simulator's flags, defaults and help text come from its option schema (src/sim/sim-options.ts).
+addSimOptions(program.command('sim').description('run the S1 simulator in the foreground'))
   .action((o: SimFlags) => run(async () => (await import('./commands/sim-command.js')).simCommand(o)));
 
 await program.parseAsync(process.argv);

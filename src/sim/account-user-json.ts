@@ -4,50 +4,38 @@ import type { AccountUserRecord } from './membership-store.js';
  * The account user resource as s1-api.md shows it, serialised by hand: the constant parts are JSON-encoded once and
  * groups are cached per id, so a 200 costs a few string concatenations instead of a 1.5 KB JSON.stringify (which was
  * the simulator's largest own cost under load). Per-user parts derive from the id, so a user looks the same across
- * calls and runs.
+ * calls and runs. Groups are written by group-json.ts, which caches them per simulator.
  */
 
 const ADMIN = { id: 'USR-0000-0001', name: 'Admin', icon: '', revision: 1 };
+/** The account every simulated user and group belongs to. */
+export const ACCOUNT = { id: 'ACC-1671-0642', name: 'Acme', icon: '', revision: 1, type: 'Client', status: 'Active' };
+/** The modules every simulated user and group has. */
+export const MODULES = [
+  {
+    id: 'MOD-1234',
+    name: 'Invoices',
+    revision: 1,
+    description: '',
+    filters: { 'group.buyers': ['BUY-1111-2222'] },
+    settings: {
+      configurable: true,
+      default: true,
+      paid: false,
+      type: ['Client'],
+      obsolete: false,
+      eligibility: { multi: true, single: true },
+    },
+  },
+];
 const TAIL = JSON.stringify({
   buyers: [{ id: 'BUY-1111-2222', name: 'Acme EU', icon: '', revision: 1 }],
-  modules: [
-    {
-      id: 'MOD-1234',
-      name: 'Invoices',
-      revision: 1,
-      description: '',
-      filters: { 'group.buyers': ['BUY-1111-2222'] },
-      settings: {
-        configurable: true,
-        default: true,
-        paid: false,
-        type: ['Client'],
-        obsolete: false,
-        eligibility: { multi: true, single: true },
-      },
-    },
-  ],
-  account: { id: 'ACC-1671-0642', name: 'Acme', icon: '', revision: 1, type: 'Client', status: 'Active' },
+  modules: MODULES,
+  account: ACCOUNT,
   invitation: { url: '', notes: '', status: 'Active' },
 }).slice(1, -1); // the members without braces, to splice into the object
 const META = JSON.stringify({ omitted: ['audit'] });
 const ADMIN_JSON = JSON.stringify(ADMIN);
-
-/** Cached group JSON; bounded by the number of distinct groups a run uses, which is small. */
-const groupCache = new Map<string, string>();
-const GROUP_CACHE_MAX = 100_000;
-
-/** A group as it appears inside an account user, as JSON text. */
-export function groupJson(groupId: string): string {
-  let json = groupCache.get(groupId);
-  if (json === undefined) {
-    const tail = /(\d{4})$/.exec(groupId)?.[1] ?? groupId;
-    const group = { id: groupId, name: `Group ${tail}`, revision: 1, description: '', logo: '', isDefault: false };
-    json = JSON.stringify(group);
-    if (groupCache.size < GROUP_CACHE_MAX) groupCache.set(groupId, json);
-  }
-  return json;
-}
 
 /** `AUSR-aaaa-bbbb-cccc` -> `USR-bbbb-cccc`; any other id (loose mode) gets a fixed placeholder. */
 function platformUserId(accountUserId: string): string {
@@ -55,8 +43,13 @@ function platformUserId(accountUserId: string): string {
   return m ? `USR-${m[1]}` : 'USR-0000-0000';
 }
 
-/** The full account user resource as JSON text, with `groups` in the order given. */
-export function accountUserJson(record: AccountUserRecord, groups: Iterable<string>, createdAt: string): string {
+/** The full account user resource as JSON text, with `groups` in the order given, each as `groupJson` writes it. */
+export function accountUserJson(
+  record: AccountUserRecord,
+  groups: Iterable<string>,
+  createdAt: string,
+  groupJson: (groupId: string) => string,
+): string {
   const user: Record<string, unknown> = {
     id: platformUserId(record.id),
     name: record.name ?? `User ${record.id}`,

@@ -1,8 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { accountUserJson } from './account-user-json.js';
 import { deliver, jsonAnswer, problemAnswer, quote, type Answer } from './api-answer.js';
 import { authorize } from './authorize.js';
-import type { FaultRule } from './fault-rules.js';
+import { answerFault } from './fault-answer.js';
 import { ACCOUNT_USER_ID, GROUP_ID, UNKNOWN_ACCOUNT_USER, UNKNOWN_GROUP } from './id-patterns.js';
 import { rateGate } from './rate-gate.js';
 import type { SimState } from './sim-state.js';
@@ -38,8 +37,11 @@ export function handleAssign(
   if (denied) return deliver(state, req, res, denied);
 
   if (state.faults.size > 0) {
-    const fault = state.faults.take(input.accountUserId, input.groupId);
-    if (fault) return applyFault(state, req, res, fault, input);
+    const fault = state.faults.take({ call: 'assign', accountUserId: input.accountUserId, groupId: input.groupId });
+    if (fault) {
+      if (!answerFault(state, req, res, fault)) answerNotApplied(state, req, res, input);
+      return;
+    }
   }
 
   const gate = rateGate(state, now);
@@ -91,40 +93,12 @@ function decide(state: SimState, input: AssignInput): Answer {
   if (!added && onAlreadyMember !== 200) {
     return problemAnswer(onAlreadyMember, `Account user ${userId} is already a member of group ${groupId}.`);
   }
-  return jsonAnswer(200, accountUserJson(state.store.user(userId), state.store.groupsOf(userId), state.createdAt));
+  return jsonAnswer(200, state.userJson(state.store.user(userId), state.store.groupsOf(userId)));
 }
 
-function applyFault(
-  state: SimState,
-  req: IncomingMessage,
-  res: ServerResponse,
-  fault: FaultRule,
-  input: AssignInput,
-): void {
-  switch (fault.kind) {
-    case 'hang': {
-      // Keep the socket until the client gives up; close() destroys whatever is still hanging.
-      const socket = req.socket;
-      state.hanging.add(socket);
-      socket.once('close', () => state.hanging.delete(socket));
-      state.stats.recordAnswer('hang');
-      return;
-    }
-    case 'reset':
-      state.stats.recordAnswer('reset');
-      req.socket.destroy();
-      return;
-    case 'not-applied': {
-      // A 200 that did not do what was asked: the body is the user as it is, without the requested group.
-      const userId = input.accountUserId ?? '';
-      const groups = [...state.store.groupsOf(userId)].filter((g) => g !== input.groupId);
-      const answer = jsonAnswer(200, accountUserJson(state.store.peek(userId), groups, state.createdAt));
-      return deliver(state, req, res, answer);
-    }
-    case 'status': {
-      const status = fault.status ?? 500;
-      const headers = fault.retryAfter === undefined ? undefined : { 'retry-after': fault.retryAfter };
-      return deliver(state, req, res, problemAnswer(status, `Injected fault: ${status}.`, headers));
-    }
-  }
+/** A 200 that did not do what was asked: the body is the user as it is, without the requested group. */
+function answerNotApplied(state: SimState, req: IncomingMessage, res: ServerResponse, input: AssignInput): void {
+  const userId = input.accountUserId ?? '';
+  const groups = [...state.store.groupsOf(userId)].filter((g) => g !== input.groupId);
+  deliver(state, req, res, jsonAnswer(200, state.userJson(state.store.peek(userId), groups)));
 }

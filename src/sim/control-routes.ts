@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AppError, isAppError } from '../errors.js';
 import { parseFaultRule } from './fault-rules.js';
-import { parseSeedUsers } from './seed-users.js';
+import { parseSeedUsers } from './parse-seed-users.js';
 import { applySimOptionsPatch } from './sim-options.js';
 import type { SimState } from './sim-state.js';
 
@@ -11,7 +11,9 @@ import type { SimState } from './sim-state.js';
  * - `GET /_sim/stats` SimStats JSON; `POST /_sim/reset` clears stats, faults and memberships;
  * - `POST /_sim/faults` adds a FaultRule or an array of them (all or none); `DELETE /_sim/faults` removes all;
  * - `POST /_sim/options` applies an options patch;
- * - `GET /_sim/memberships` `{ accountUserId: [groupId...] }`; `POST /_sim/seed` seeds an array of users.
+ * - `GET /_sim/memberships` `{ accountUserId: [groupId...] }`; `POST /_sim/seed` seeds an array of users;
+ * - `GET /_sim/directory` what the seeded directory holds (DirectoryFacts: shared and missing e-mails, duplicated
+ *   group names, an unknown e-mail and group name).
  */
 export function handleControl(
   state: SimState,
@@ -45,6 +47,8 @@ export function handleControl(
         for (const [id, groups] of state.store.snapshot()) out[id] = [...groups];
         return send(res, 200, out);
       }
+      case 'GET /_sim/directory':
+        return send(res, 200, state.directory.facts());
       case 'POST /_sim/seed':
         state.store.seed(parseSeedUsers(parseJson(body)), new Date().toISOString());
         return send(res, 204);

@@ -1,16 +1,35 @@
 import { AppError } from '../errors.js';
 
+/** The API calls a fault can aim at; 'any' is all three. */
+export type FaultCall = 'assign' | 'list-account-users' | 'list-user-groups' | 'any';
+
+/** The request a fault rule is matched against. */
+export interface FaultTarget {
+  call: Exclude<FaultCall, 'any'>;
+  /** Assign calls: the path id, percent-decoded. */
+  accountUserId?: string;
+  /** Assign calls: the body id. */
+  groupId?: string;
+  /** List calls: the page's offset. */
+  offset?: number;
+}
+
 /**
- * What a fault does to a matching POST:
+ * What a fault does to a matching request:
  * - `status`: answer `status` with problem details (and `retryAfter` verbatim, if given);
  * - `hang`: never answer, keep the socket open until the client gives up or the simulator closes;
  * - `reset`: destroy the socket without answering;
- * - `not-applied`: answer 200, but leave the group out of the body (and of the memberships).
+ * - `not-applied`: answer 200, but leave the group out of the body (and of the memberships); assign calls only.
  */
 export type FaultKind = 'status' | 'hang' | 'reset' | 'not-applied';
 
-/** One fault-injection rule for the assign call. */
+/** One fault-injection rule. */
 export interface FaultRule {
+  /**
+   * The call it aims at. Rules without it keep to the assign call, as they always have.
+   * @defaultValue 'assign'
+   */
+  call?: FaultCall;
   /**
    * Match only this account user (the path id, percent-decoded).
    * @defaultValue every account user
@@ -21,6 +40,11 @@ export interface FaultRule {
    * @defaultValue every group
    */
   groupId?: string;
+  /**
+   * Match only the list page at this offset (list calls only).
+   * @defaultValue every page
+   */
+  offset?: number;
   /** What to do with a matching request. */
   kind: FaultKind;
   /**
@@ -41,7 +65,8 @@ export interface FaultRule {
 }
 
 const KINDS: readonly FaultKind[] = ['status', 'hang', 'reset', 'not-applied'];
-const RULE_KEYS = new Set(['accountUserId', 'groupId', 'kind', 'status', 'retryAfter', 'times']);
+const CALLS: readonly FaultCall[] = ['assign', 'list-account-users', 'list-user-groups', 'any'];
+const RULE_KEYS = new Set(['call', 'accountUserId', 'groupId', 'offset', 'kind', 'status', 'retryAfter', 'times']);
 
 /** Checks a rule from code or from `POST /_sim/faults` and returns a private copy; messages name the field. */
 export function parseFaultRule(value: unknown): FaultRule {
@@ -52,6 +77,20 @@ export function parseFaultRule(value: unknown): FaultRule {
   for (const key of Object.keys(v)) if (!RULE_KEYS.has(key)) throw faultError(`unknown field ${key}`);
   if (!KINDS.includes(v.kind as FaultKind)) throw faultError(`kind must be one of ${KINDS.join(', ')}`);
   const rule: FaultRule = { kind: v.kind as FaultKind };
+  if (v.call !== undefined) {
+    if (!CALLS.includes(v.call as FaultCall)) throw faultError(`call must be one of ${CALLS.join(', ')}`);
+    rule.call = v.call as FaultCall;
+  }
+  if (v.offset !== undefined) {
+    if (typeof v.offset !== 'number' || !Number.isInteger(v.offset) || v.offset < 0) {
+      throw faultError('offset must be an integer >= 0');
+    }
+    if ((rule.call ?? 'assign') === 'assign') throw faultError('offset applies only to list calls (set call)');
+    rule.offset = v.offset;
+  }
+  if (rule.kind === 'not-applied' && rule.call !== undefined && rule.call !== 'assign') {
+    throw faultError('kind not-applied applies only to the assign call');
+  }
   if (v.accountUserId !== undefined) rule.accountUserId = str('accountUserId', v.accountUserId);
   if (v.groupId !== undefined) rule.groupId = str('groupId', v.groupId);
   if (v.status !== undefined) {
@@ -92,12 +131,16 @@ export class FaultTable {
   }
 
   /** The rule that applies to this request, consuming one of its `times`; undefined when none matches. */
-  take(accountUserId: string | undefined, groupId: string | undefined): FaultRule | undefined {
+  take(target: FaultTarget): FaultRule | undefined {
     for (let i = 0; i < this.rules.length; i++) {
       const entry = this.rules[i] as { rule: FaultRule; left: number };
       const { rule } = entry;
-      if (rule.accountUserId !== undefined && rule.accountUserId !== accountUserId) continue;
-      if (rule.groupId !== undefined && rule.groupId !== groupId) continue;
+      const call = rule.call ?? 'assign';
+      if (call !== 'any' && call !== target.call) continue;
+      if (rule.accountUserId !== undefined && rule.accountUserId !== target.accountUserId) continue;
+      if (rule.groupId !== undefined && rule.groupId !== target.groupId) continue;
+      if (rule.offset !== undefined && rule.offset !== target.offset) continue;
+      if (rule.kind === 'not-applied' && target.call !== 'assign') continue;
       entry.left--;
       if (entry.left <= 0) this.rules.splice(i, 1);
       return rule;

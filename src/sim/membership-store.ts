@@ -1,3 +1,6 @@
+import type { SeededDirectory } from './seed-directory.js';
+import { sortedUnionPage } from './sorted-union-page.js';
+
 /** What the simulator knows of one account user beyond its memberships. */
 export interface AccountUserRecord {
   readonly id: string;
@@ -18,31 +21,47 @@ export interface SeedUser {
 }
 
 /**
- * Account users and their group memberships. Users appear on first use (any known id exists, as on a real account)
- * or by seeding; the sorted id list the GET list call pages through is cached until a user is added, so paging
+ * Account users and their group memberships. Users are those of the seeded directory, computed on demand, plus any
+ * other id on first use (any known id exists, as on a real account) or by seeding. Only users that changed are
+ * stored. The sorted list of stored ids outside the directory is cached until such a user is added, so paging
  * through N users costs one sort, not one per page.
  */
 export class MembershipStore {
   private readonly users = new Map<string, AccountUserRecord>();
   private readonly memberships = new Map<string, Set<string>>();
-  private sortedIds: string[] | null = null;
+  private extraIds: string[] | null = null;
 
-  constructor(private readonly createdAt: string) {}
+  constructor(
+    private readonly createdAt: string,
+    private readonly directory: SeededDirectory,
+  ) {}
 
-  /** The record for `id`, created empty when first seen. */
+  /** The record for `id`, stored from now on (created when first seen). */
   user(id: string): AccountUserRecord {
     let record = this.users.get(id);
     if (record === undefined) {
-      record = { id, revision: 1, updatedAt: this.createdAt };
+      record = this.fresh(id);
       this.users.set(id, record);
-      this.sortedIds = null;
+      if (this.directory.userIndex(id) < 0) this.extraIds = null;
     }
     return record;
   }
 
-  /** The record for `id` if known, else a fresh one that is not stored (for answers that must not create users). */
+  /** The record for `id` if stored, else a fresh one that is not stored (for answers that must not create users). */
   peek(id: string): AccountUserRecord {
-    return this.users.get(id) ?? { id, revision: 1, updatedAt: this.createdAt };
+    return this.users.get(id) ?? this.fresh(id);
+  }
+
+  /** A user as it is before any change: a directory user carries its name and e-mail. */
+  private fresh(id: string): AccountUserRecord {
+    const record: AccountUserRecord = { id, revision: 1, updatedAt: this.createdAt };
+    const index = this.directory.userIndex(id);
+    if (index >= 0) {
+      const { name, email } = this.directory.user(index);
+      record.name = name;
+      if (email !== undefined) record.email = email;
+    }
+    return record;
   }
 
   groupsOf(id: string): ReadonlySet<string> {
@@ -77,11 +96,12 @@ export class MembershipStore {
     }
   }
 
-  /** One page of users in id order, and the total. */
+  /** One page of users in id order (directory and other users together), and the total. */
   page(offset: number, limit: number): { total: number; records: AccountUserRecord[] } {
-    this.sortedIds ??= [...this.users.keys()].sort();
-    const ids = this.sortedIds.slice(offset, offset + limit);
-    return { total: this.sortedIds.length, records: ids.map((id) => this.user(id)) };
+    this.extraIds ??= [...this.users.keys()].filter((id) => this.directory.userIndex(id) < 0).sort();
+    const { userCount } = this.directory;
+    const ids = sortedUnionPage(userCount, (i) => this.directory.userId(i), this.extraIds, offset, limit);
+    return { total: userCount + this.extraIds.length, records: ids.map((id) => this.peek(id)) };
   }
 
   /** A copy, so callers' assertions cannot change the simulator's state. */
@@ -94,7 +114,7 @@ export class MembershipStore {
   clear(): void {
     this.users.clear();
     this.memberships.clear();
-    this.sortedIds = null;
+    this.extraIds = null;
   }
 }
 

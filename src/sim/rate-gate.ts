@@ -2,7 +2,7 @@ import type { OutgoingHttpHeaders } from 'node:http';
 import { problemAnswer, type Answer } from './api-answer.js';
 import type { SimState } from './sim-state.js';
 
-/** The limiter's verdict as HTTP: a 429 to send, or headers to add to the accepted answer. */
+/** The admission window's verdict as HTTP: a 429 to send, or headers to add to the accepted answer. */
 export interface RateGateResult {
   rejected?: Answer;
   headers?: OutgoingHttpHeaders;
@@ -11,13 +11,13 @@ export interface RateGateResult {
 const PASS: RateGateResult = {};
 
 /**
- * Applies the sliding-window limit to one API request arriving at `now`. With `rate` 0 it is a no-op.
+ * Applies the server-side sliding-window limit to one API request arriving at `now`. With `rate` 0 it is a no-op.
  * Retry-After rounds up to whole seconds (min 1) so a client that honours it exactly is never early.
  */
 export function rateGate(state: SimState, now: number): RateGateResult {
   const { rate, rateLimitHeaders, retryAfter } = state.options;
   if (rate === 0) return PASS;
-  const decision = state.limiter.tryAcquire(now, rate);
+  const decision = state.admission.tryAdmit(now, rate);
   let headers: OutgoingHttpHeaders | undefined;
   if (rateLimitHeaders) {
     const resetSeconds = Math.ceil(decision.resetMs / 1000);

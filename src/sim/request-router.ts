@@ -2,11 +2,13 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import { deliver, problemAnswer, type Answer } from './api-answer.js';
 import { handleAssign } from './assign-route.js';
 import { handleControl } from './control-routes.js';
-import { handleList } from './list-route.js';
+import { handleAccountUserList } from './account-user-list-route.js';
 import { nowMs, type SimState } from './sim-state.js';
+import { handleUserGroupList } from './user-group-list-route.js';
 
-const LIST_PATH = '/public/v1/accounts/account-users';
-const ASSIGN_PREFIX = `${LIST_PATH}/`;
+const ACCOUNT_USERS_PATH = '/public/v1/accounts/account-users';
+const USER_GROUPS_PATH = '/public/v1/accounts/user-groups';
+const ASSIGN_PREFIX = `${ACCOUNT_USERS_PATH}/`;
 const ASSIGN_SUFFIX = '/groups';
 const CONTROL_PREFIX = '/_sim/';
 /** Bodies here are a few bytes; the cap keeps a broken or hostile client from holding memory. */
@@ -53,8 +55,12 @@ function route(
   }
   if (path.startsWith(CONTROL_PREFIX)) return handleControl(state, req, res, path, body);
 
-  if (path === LIST_PATH) {
-    if (req.method === 'GET') return handleList(state, req, res, query, now);
+  if (path === ACCOUNT_USERS_PATH) {
+    if (req.method === 'GET') return handleAccountUserList(state, req, res, query, now);
+    return deliver(state, req, res, notAllowed(req, 'GET'));
+  }
+  if (path === USER_GROUPS_PATH) {
+    if (req.method === 'GET') return handleUserGroupList(state, req, res, query, now);
     return deliver(state, req, res, notAllowed(req, 'GET'));
   }
   if (path.startsWith(ASSIGN_PREFIX) && path.endsWith(ASSIGN_SUFFIX)) {

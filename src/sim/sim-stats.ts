@@ -13,6 +13,13 @@ export interface SimStats {
   byStatus: Record<string, number>;
   /** Max POST arrivals within any sliding 1,000 ms window (all POSTs, whatever the answer). */
   maxInAnySecond: number;
+  /** GET list calls received (account users and user groups), whatever the answer. */
+  listCalls: number;
+  /**
+   * Max API calls (assign POSTs and list GETs, whatever the answer) within any sliding 1,000 ms window: what a
+   * global rate limit covering both must keep under the rate.
+   */
+  maxApiCallsInAnySecond: number;
   /** `"AUSR-...|UGR-..."` -> POSTs received for that pair (path id percent-decoded; body id as sent). */
   perPair: Record<string, number>;
   /** The raw request paths (req.url) of the last 10,000 requests, oldest first. */
@@ -46,6 +53,8 @@ export class StatsRecorder {
   private firstAt: number | null = null;
   private lastAt: number | null = null;
   private maxInAnySecond = 0;
+  private listCalls = 0;
+  private maxApiCallsInAnySecond = 0;
   // A live gauge: requests open across a reset still close later, so reset() keeps it and restarts only the max.
   private inFlight = 0;
   private maxInFlight = 0;
@@ -53,6 +62,7 @@ export class StatsRecorder {
   private readonly perPair = new Map<string, number>();
   // Only the last second of arrivals is needed to keep a running max, so memory does not grow with the run.
   private readonly arrivals = new SlidingWindow(1_000);
+  private readonly apiArrivals = new SlidingWindow(1_000);
   private readonly paths: string[] = new Array<string>(PATHS_KEPT);
   private pathsNext = 0;
   private pathsCount = 0;
@@ -85,6 +95,19 @@ export class StatsRecorder {
     this.arrivals.expire(now);
     this.arrivals.push(now);
     if (this.arrivals.size > this.maxInAnySecond) this.maxInAnySecond = this.arrivals.size;
+    this.recordApiCall(now);
+  }
+
+  /** One GET list call arrival at `now` (same clock as recordPost). */
+  recordListCall(now: number): void {
+    this.listCalls++;
+    this.recordApiCall(now);
+  }
+
+  private recordApiCall(now: number): void {
+    this.apiArrivals.expire(now);
+    this.apiArrivals.push(now);
+    if (this.apiArrivals.size > this.maxApiCallsInAnySecond) this.maxApiCallsInAnySecond = this.apiArrivals.size;
   }
 
   recordPair(accountUserId: string, groupId: string): void {
@@ -110,6 +133,8 @@ export class StatsRecorder {
       posts: this.posts,
       byStatus: Object.fromEntries(this.byStatus),
       maxInAnySecond: this.maxInAnySecond,
+      listCalls: this.listCalls,
+      maxApiCallsInAnySecond: this.maxApiCallsInAnySecond,
       maxInFlight: this.maxInFlight,
       perPair: Object.fromEntries(this.perPair),
       paths,
@@ -129,11 +154,14 @@ export class StatsRecorder {
     this.firstAt = null;
     this.lastAt = null;
     this.maxInAnySecond = 0;
+    this.listCalls = 0;
+    this.maxApiCallsInAnySecond = 0;
     this.maxInFlight = this.inFlight;
     this.byStatus.clear();
     this.perPair.clear();
     this.recentPosts = [];
     this.arrivals.clear();
+    this.apiArrivals.clear();
     this.paths.fill('');
     this.pathsNext = 0;
     this.pathsCount = 0;

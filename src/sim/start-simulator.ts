@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import type { FaultRule } from './fault-rules.js';
 import type { SeedUser } from './membership-store.js';
 import { createRequestHandler } from './request-router.js';
-import { parseSeedUsers } from './seed-users.js';
+import { parseSeedUsers } from './parse-seed-users.js';
+import type { DirectoryFacts } from './seed-directory.js';
 import { applySimOptionsPatch, resolveSimOptions, type SimOptions, type SimOptionsPatch } from './sim-options.js';
 import { SimState } from './sim-state.js';
 import type { SimStats } from './sim-stats.js';
@@ -21,6 +22,8 @@ export interface Simulator {
   setOptions(patch: SimOptionsPatch): void;
   /** Current memberships (a copy), for assertions. */
   memberships(): Map<string, Set<string>>;
+  /** What the seeded directory holds (also `GET /_sim/directory`); {@link seedDirectory} gives the same from options. */
+  directory(): DirectoryFacts;
   /** Seed users (with optional email) and memberships, for the GET list call. */
   seed(users: SeedUser[]): void;
   /** Stops listening, destroys hanging and delayed answers and every open socket. Safe to call twice. */
@@ -51,6 +54,7 @@ export async function startSimulator(options: SimOptions): Promise<Simulator> {
       state.options = applySimOptionsPatch(state.options, patch);
     },
     memberships: () => state.store.snapshot(),
+    directory: () => state.directory.facts(),
     seed: (users) => state.store.seed(parseSeedUsers(users), new Date().toISOString()),
     close: () => (closing ??= closeServer(server, state)),
   };

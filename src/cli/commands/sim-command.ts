@@ -1,33 +1,25 @@
 import { randomBytes } from 'node:crypto';
-import { AppError } from '../../errors.js';
-import { startSimulator } from '../../sim/index.js';
+import type { Command } from 'commander';
+import { simOptionFlags, simOptionsFromCommandLine } from '../../sim/sim-option-flags.js';
 import { note } from '../output.js';
 
-export interface SimFlags {
-  port?: string;
-  rate?: string;
-  latency?: string;
-  host?: string;
-}
+/** The `sim` command's flags as Commander collects them: one text value per simulator option (booleans may be bare). */
+export type SimFlags = Record<string, string | boolean | undefined>;
 
-function intFlag(name: string, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new AppError('config', `invalid --${name} "${value}": expected a whole number >= 0`);
-  return n;
+/** Adds one flag per simulator option (see sim-options.ts) to the `sim` command; help text and defaults come from there. */
+export function addSimOptions(command: Command): Command {
+  for (const flag of simOptionFlags()) command.option(flag.flags, flag.help);
+  return command;
 }
 
 /** Runs the S1 simulator in the foreground until SIGINT/SIGTERM. It accepts S1_API_TOKEN, or a generated token it prints. */
 export async function simCommand(flags: SimFlags): Promise<number> {
-  const given = process.env.S1_API_TOKEN;
-  const token = given || randomBytes(18).toString('base64url');
-  const sim = await startSimulator({
-    token,
-    host: flags.host ?? '127.0.0.1',
-    port: intFlag('port', flags.port, 8080),
-    rate: intFlag('rate', flags.rate, 0),
-    latencyMs: intFlag('latency', flags.latency, 0),
-  });
+  const options = simOptionsFromCommandLine(flags, process.env);
+  const given = options.token;
+  const token = given ?? randomBytes(18).toString('base64url');
+  // Loaded here, not at the top: main.ts imports this file for addSimOptions, and other commands need no simulator.
+  const { startSimulator } = await import('../../sim/index.js');
+  const sim = await startSimulator({ ...options, token });
   note(`S1 simulator listening on ${sim.url} (stats: ${sim.url}/_sim/stats)`);
   note(given ? 'It accepts the token in S1_API_TOKEN.' : `S1_API_TOKEN was unset; it accepts this generated token: ${token}`);
   await new Promise<void>((resolve) => {

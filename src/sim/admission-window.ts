@@ -1,7 +1,7 @@
 import { SlidingWindow } from './sliding-window.js';
 
-/** What the limiter decided for one request. */
-export interface RateDecision {
+/** Whether the simulated server admits one request, and what its rate-limit headers should say. */
+export interface AdmissionDecision {
   /** True when the request fits in the window and was counted. */
   accepted: boolean;
   /** Requests still allowed in the current window after this one. */
@@ -11,18 +11,19 @@ export interface RateDecision {
 }
 
 /**
- * A sliding-window limiter: at most `limit` accepted requests in any `windowMs` window. Rejected requests are not
- * recorded, so a client hammering through 429s does not push its own recovery further away.
+ * The simulated server's side of a rate limit, the one S1 would enforce: at most `limit` admitted requests in any
+ * `windowMs` window. (The client side, which keeps workers under the limit, lives in src/queue.) Rejected requests are
+ * not recorded, so a client hammering through 429s does not push its own recovery further away.
  * The limit is passed per call so it can change at run time without losing the window's history.
  */
-export class RateLimiter {
+export class AdmissionWindow {
   private readonly accepted: SlidingWindow;
 
   constructor(windowMs = 1_000) {
     this.accepted = new SlidingWindow(windowMs);
   }
 
-  tryAcquire(now: number, limit: number): RateDecision {
+  tryAdmit(now: number, limit: number): AdmissionDecision {
     this.accepted.expire(now);
     const accepted = this.accepted.size < limit;
     if (accepted) this.accepted.push(now);
