@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { ConfigOverrides } from '../config/index.js';
-import { startSimulator } from '../sim/index.js';
+import { DEMO_DIRECTORY, startSimulator } from '../sim/index.js';
 import { ensureDemoRedis } from './ensure-redis.js';
 
 /**
@@ -27,7 +27,8 @@ export async function startDemo(env: NodeJS.ProcessEnv, say: (line: string) => v
   const redis = await ensureDemoRedis(env, say);
   // The simulator gets a throwaway token of its own: the demo needs no real S1 credentials.
   const token = randomBytes(18).toString('base64url');
-  const sim = await startSimulator({ token });
+  // The demo directory (users with e-mails, named groups) lets examples/by-email.csv resolve too.
+  const sim = await startSimulator({ token, ...DEMO_DIRECTORY });
   say(`Using the built-in S1 simulator at ${sim.url}`);
   let prefix: string | undefined;
   return {
