@@ -64,4 +64,14 @@ export interface Config {
    * stored or sent. @defaultValue undefined (env `NOTIFY_SECRET`)
    */
   readonly notifySecret: string | undefined;
+  /**
+   * Port of the worker's `/metrics` (Prometheus) and `/healthz` server; unset: not served.
+   * @defaultValue undefined (env `METRICS_PORT`)
+   */
+  readonly metricsPort: number | undefined;
+  /**
+   * Address that server listens on (containers want `0.0.0.0`).
+   * @defaultValue '127.0.0.1' (env `METRICS_HOST`)
+   */
+  readonly metricsHost: string;
 }

@@ -39,6 +39,8 @@ const schema = z.object({
   WORKER_LOCK_MS: int(500, 600_000).default(30_000),
   WORKER_STALLED_INTERVAL_MS: int(500, 600_000).default(30_000),
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(3600).default(30),
+  METRICS_PORT: int(1, 65535).optional(),
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   // Checked by parseNotifySettings, which never echoes them.
   NOTIFY_URL: z.string().optional(),
   NOTIFY_SECRET: z.string().optional(),
@@ -107,6 +109,8 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     shutdownGraceSeconds: e.SHUTDOWN_GRACE_SECONDS,
     notifyUrl: notify.notifyUrl,
     notifySecret: notify.notifySecret,
+    metricsPort: e.METRICS_PORT,
+    metricsHost: e.METRICS_HOST,
   });
 }
 

@@ -1,7 +1,7 @@
 import { Worker, type Job } from 'bullmq';
 import pLimit from 'p-limit';
-import { ASSIGN_JOB, createAssignProcessor, type AssignPayload } from '../../jobs/index.js';
-import { ASSIGN_QUEUE, type GlobalRateLimiter } from '../queue/index.js';
+import { ASSIGN_JOB, createAssignProcessor, type AssignContext, type AssignPayload } from '../../jobs/index.js';
+import { ASSIGN_QUEUE, type BatchStore, type GlobalRateLimiter } from '../queue/index.js';
 import { jitterBackoff, type S1Client } from '../s1/index.js';
 import type { AuthGate } from './auth-gate.js';
 import type { Reachability } from './reachability.js';
@@ -16,6 +16,8 @@ export interface AssignWorkerDeps {
   /** Connections to S1 this process holds (see connectionsFor). */
   connections: number;
   reachability: Reachability;
+  /** Told each outcome this process recorded as new (metrics). */
+  onRowOutcome?: ((outcome: string) => void) | undefined;
 }
 
 /**
@@ -27,10 +29,11 @@ export function createAssignWorker(parts: WorkerParts, deps: AssignWorkerDeps): 
   // One request per connection (no pipelining), and a permit per connection that a job holds from its rate slot
   // to its answer: requests in flight to S1 never exceed the connections, and no slot waits for a socket.
   const permits = pLimit(deps.connections);
+  const { onRowOutcome } = deps;
   const processor = createAssignProcessor({
     client: deps.client,
     limiter: deps.limiter,
-    store,
+    store: onRowOutcome ? countingOutcomes(store, onRowOutcome) : store,
     config,
     log,
     forceSignal: parts.force,
@@ -74,4 +77,17 @@ function recordIfFinal(parts: WorkerParts, job: Job<AssignPayload> | undefined, 
       if (res.done && res.batchId) parts.reports.batchDone(res.batchId);
     })
     .catch((e: unknown) => parts.log.error({ err: e, jobId: job.id }, 'could not record a failed job; the next worker start will'));
+}
+
+/** The store as the processor sees it, telling `onRowOutcome` of each outcome the accounting called new. */
+function countingOutcomes(store: BatchStore, onRowOutcome: (outcome: string) => void): AssignContext['store'] {
+  return {
+    async recordOutcome(batchId, detail, mode, countAs) {
+      const res = await store.recordOutcome(batchId, detail, mode, countAs);
+      if (res.changed) onRowOutcome(detail.outcome);
+      return res;
+    },
+    countRequest: (batchId, status) => store.countRequest(batchId, status),
+    noteDeprecation: (batchId, text) => store.noteDeprecation(batchId, text),
+  };
 }

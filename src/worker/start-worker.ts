@@ -13,6 +13,8 @@ import { clearAuthFlag, createAuthGate, tokenFingerprint } from './auth-gate.js'
 import { createWorkerHealth, type WorkerHealth } from './health.js';
 import { waitForS1 } from './preflight.js';
 import { createReachability } from './reachability.js';
+import { createWorkerMetrics } from './metrics.js';
+import { startMetricsServer } from './metrics-server.js';
 import { connectionsFor, jobsInHand } from './capacity.js';
 import { CleanupStack } from './cleanup-stack.js';
 import { reconcileFailedJobs } from './reconcile-on-start.js';
@@ -64,9 +66,13 @@ export async function startWorker(config: Config, log: Logger, options: StartWor
       slackMs: config.rateSlackMs,
       onError: (err) => log.warn({ err: (err as Error).message }, 'rate limiter could not reach Redis; retrying'),
     });
+    void gate.failed.then((f) => health.setS1Problem(`S1 rejected the API token (HTTP ${f.status})`));
+    // Measured only when served: the hot path stays as it is for workers without METRICS_PORT.
+    const metrics = config.metricsPort === undefined ? undefined : createWorkerMetrics(config, redis, queue);
     const connections = connectionsFor(config.concurrency);
-    const client = createS1Client({ baseUrl: config.apiUrl, token, timeoutMs: config.timeoutMs, connections });
-    cleanups.push(() => client.close());
+    const bareClient = createS1Client({ baseUrl: config.apiUrl, token, timeoutMs: config.timeoutMs, connections });
+    const client = metrics ? metrics.instrument(bareClient) : bareClient;
+    cleanups.push(() => bareClient.close());
     const force = new AbortController();
     // Every in-flight request listens to this one signal; hundreds of listeners are expected, not a leak.
     setMaxListeners(0, force.signal);
@@ -78,7 +84,7 @@ export async function startWorker(config: Config, log: Logger, options: StartWor
     const parts = { config, log, redis, store, queue, reports, notifier, force: force.signal };
     startNotifyWorker(parts, cleanups);
     const reachability = createReachability(config.apiUrl, log, health, (ms) => limiter.pause(ms));
-    const worker = createAssignWorker(parts, { client, limiter, gate, connections, reachability });
+    const worker = createAssignWorker(parts, { client, limiter, gate, connections, reachability, onRowOutcome: metrics?.rowOutcome });
     cleanups.push(async () => {
       limiter.close();
       await worker.close(force.signal.aborted);
@@ -88,6 +94,10 @@ export async function startWorker(config: Config, log: Logger, options: StartWor
     const syncWorker = createSyncWorker(parts);
     cleanups.push(() => syncWorker.close(force.signal.aborted));
 
+    if (metrics && config.metricsPort !== undefined) {
+      const server = await startMetricsServer(config.metricsPort, config.metricsHost, metrics, redis, health, log);
+      cleanups.push(() => server.close());
+    }
     const stopping = new AbortController();
     cleanups.push(() => stopping.abort());
     const fatal = new Promise<AppError>((resolve) => {
