@@ -119,14 +119,19 @@ export function createRedisOutageLog(log: Logger, url: string): RedisOutageLog {
     log.info({ redis, downMs: Date.now() - since, errors: folded, lastError }, 'Redis connection is back');
     since = undefined;
   };
-  const connectionError = (err: Error, source: string) => {
-    folded++;
-    lastError = err.message;
-    if (since !== undefined) return;
-    // One of BullMQ's own connections (its blocking duplicate) can drop while ours stay up: say so once, no outage.
-    const oursUp = watched.size > 0 && [...watched].every((c) => c.status === 'ready');
-    if (oursUp) log.warn({ redis, source, err: err.message }, 'a Redis connection dropped; reconnecting');
-    else lost(err.message);
+  const connectionError = (err: Error) => {
+    if (since !== undefined) {
+      folded++;
+      lastError = err.message;
+      return;
+    }
+    lost(err.message);
+    folded = 1;
+    // BullMQ's own connections (a Worker's blocking duplicate) can notice first while ours still look ready, and
+    // then ours send no 'ready' to end the outage: a PING through them does, as soon as Redis answers (queued
+    // until then if it is really down).
+    const up = [...watched].find((c) => c.status === 'ready');
+    up?.ping().then(maybeBack, () => undefined);
   };
 
   return {
@@ -134,12 +139,12 @@ export function createRedisOutageLog(log: Logger, url: string): RedisOutageLog {
       watched.add(client);
       // Never emitted by quit()/disconnect(): a shutdown is not an outage.
       client.on('reconnecting', () => lost(undefined));
-      client.on('error', (err: Error) => (isRedisConnectionError(err) ? connectionError(err, 'redis') : log.warn({ redis, err: err.message }, 'Redis client error')));
+      client.on('error', (err: Error) => (isRedisConnectionError(err) ? connectionError(err) : log.warn({ redis, err: err.message }, 'Redis client error')));
       client.on('ready', maybeBack);
       client.on('end', () => watched.delete(client));
     },
     errorListener(source) {
-      return (err: Error) => (isRedisConnectionError(err) ? connectionError(err, source) : log.error({ err }, `${source} error`));
+      return (err: Error) => (isRedisConnectionError(err) ? connectionError(err) : log.error({ err }, `${source} error`));
     },
     get down() {
       return since !== undefined;
