@@ -2,7 +2,9 @@ import type { Logger } from '../log/logger.js';
 
 /**
  * First SIGINT/SIGTERM: stop taking work and let in-flight requests finish (up to `graceSeconds`), then resolve 0.
- * A second signal, or the grace period running out, forces: in-flight requests are aborted, resolve 130.
+ * The grace period running out aborts what is still in flight and still resolves 0: the person asked for a stop
+ * and got it within the time they configured (README, exit codes). Only a second signal resolves 130: that stop
+ * was forced by them, with in-flight requests aborted.
  */
 export function waitForShutdown(log: Logger, graceSeconds: number, close: (force: boolean) => Promise<void>): { done: Promise<number>; dispose: () => void } {
   let signalled = 0;
@@ -11,27 +13,27 @@ export function waitForShutdown(log: Logger, graceSeconds: number, close: (force
   let timer: NodeJS.Timeout | undefined;
   let forced = false;
 
-  const force = (why: string) => {
+  const force = (why: string, code: number) => {
     forced = true;
     log.warn(`${why}: forcing shutdown, aborting in-flight requests`);
     // A job blocked on an unreachable Redis never lets close() finish: forcing must not wait for it for ever.
-    const deadline = setTimeout(() => resolveDone(130), 3000);
+    const deadline = setTimeout(() => resolveDone(code), 3000);
     deadline.unref();
     void close(true).finally(() => {
       clearTimeout(deadline);
-      resolveDone(130);
+      resolveDone(code);
     });
   };
   const onSignal = (sig: NodeJS.Signals) => {
     signalled++;
     if (signalled === 1) {
       log.info({ signal: sig, graceSeconds }, 'shutting down: finishing in-flight jobs (send the signal again to force)');
-      timer = setTimeout(() => force('grace period over'), graceSeconds * 1000);
+      timer = setTimeout(() => force('grace period over', 0), graceSeconds * 1000);
       timer.unref();
       void close(false).then(
         () => {
           clearTimeout(timer);
-          // A forced close also ends the graceful one; the exit code must still say it was forced.
+          // A forced close also ends the graceful one; the exit code is the forcing's.
           if (!forced) resolveDone(0);
         },
         (err: unknown) => {
@@ -41,7 +43,7 @@ export function waitForShutdown(log: Logger, graceSeconds: number, close: (force
       );
     } else if (signalled === 2) {
       clearTimeout(timer);
-      force(`second ${sig}`);
+      force(`second ${sig}`, 130);
     }
   };
   process.on('SIGINT', onSignal);

@@ -1,6 +1,7 @@
 import { config as loadDotenv } from 'dotenv';
 import { z } from 'zod';
 import { AppError } from '../errors.js';
+import { cleanApiToken } from './api-token.js';
 import type { Config } from './config.js';
 import { parseNotifySettings } from './notify-settings.js';
 
@@ -73,6 +74,8 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
   set('REPORT_DIR', overrides.reportDir);
   set('LOG_LEVEL', overrides.logLevel);
   set('QUEUE_PREFIX', overrides.prefix);
+  // Checked apart from the schema, so no zod message can ever carry the token's value.
+  input.S1_API_TOKEN = cleanApiToken(typeof input.S1_API_TOKEN === 'string' ? input.S1_API_TOKEN : undefined);
   // An empty variable means "unset" for optional settings (common in docker-compose files).
   for (const key of Object.keys(schema.shape)) if (input[key] === '') delete input[key];
 

@@ -6,7 +6,10 @@ export class InvalidUtf8Error extends Error {
   constructor(
     readonly line: number,
     readonly offset: number,
-    /** The file starts with a UTF-16 byte-order mark, the usual cause ("Unicode text" from Excel). */
+    /**
+     * The file starts with a UTF-16 byte-order mark (the usual cause: "Unicode text" from Excel), or without one
+     * looks like UTF-16 (see {@link looksLikeUtf16WithoutBom}).
+     */
     readonly looksLikeUtf16: boolean,
   ) {
     super(`not UTF-8 text: invalid byte sequence at byte offset ${offset} (line ${line})`);
@@ -29,7 +32,14 @@ export class Utf8Validator extends Transform {
   private startsWithUtf16Bom = false;
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    if (this.offset === 0) this.startsWithUtf16Bom = hasUtf16Bom(chunk);
+    if (this.offset === 0) {
+      this.startsWithUtf16Bom = hasUtf16Bom(chunk);
+      // UTF-16 of ASCII text is valid UTF-8 (every other byte NUL): without this the header would read "a\u0000c…".
+      if (looksLikeUtf16WithoutBom(chunk)) {
+        callback(new InvalidUtf8Error(1, 0, true));
+        return;
+      }
+    }
     try {
       this.decoder.decode(chunk, { stream: true });
     } catch {
@@ -67,6 +77,29 @@ export class Utf8Validator extends Transform {
   private error(offset: number): InvalidUtf8Error {
     return new InvalidUtf8Error(this.lines.count + 1, offset, this.startsWithUtf16Bom);
   }
+}
+
+/** How many leading bytes the UTF-16 guess looks at: a header line or two. */
+const UTF16_SNIFF_BYTES = 1024;
+
+/**
+ * True when the start of a file (without a BOM) reads as UTF-16: NUL in at least 40% of the high bytes of its
+ * 16-bit units and in at most 10% of the low bytes, for either byte order. Text in a Latin script is nearly all
+ * NUL high bytes; a UTF-8 CSV has no NUL at all, and a binary file of zeros has them in both halves.
+ */
+export function looksLikeUtf16WithoutBom(start: Uint8Array): boolean {
+  const length = Math.min(start.length, UTF16_SNIFF_BYTES) & ~1;
+  const units = length / 2;
+  if (units < 2) return false;
+  let evenNul = 0;
+  let oddNul = 0;
+  for (let i = 0; i < length; i += 2) {
+    if (start[i] === 0) evenNul++;
+    if (start[i + 1] === 0) oddNul++;
+  }
+  const mostly = (n: number) => n >= units * 0.4;
+  const rarely = (n: number) => n <= units * 0.1;
+  return (mostly(oddNul) && rarely(evenNul)) || (mostly(evenNul) && rarely(oddNul));
 }
 
 function hasUtf16Bom(chunk: Uint8Array): boolean {

@@ -47,3 +47,28 @@ describe('undefuseCell', () => {
     expect(checked).toBeGreaterThan(10_000);
   });
 });
+
+describe('control characters in failures.csv (issue 15.6)', () => {
+  it('writes NUL, other C0 controls and DEL as control pictures, and keeps tab, LF and CR', () => {
+    expect(defuseCell('AUSR-1000-0000-00\u000001')).toBe('AUSR-1000-0000-00\u240001');
+    expect(defuseCell('a\u0001b\u001bc\u007f')).toBe('a\u2401b\u241bc\u2421');
+    expect(defuseCell('two\nlines\r\tend')).toBe('two\nlines\r\tend');
+    expect(defuseCell('\u0000=x')).toBe('\u2400=x');
+    expect(defuseCell('=\u0000')).toBe("'=\u2400");
+  });
+
+  it('never leaves a C0 control other than tab, LF and CR, nor DEL, in a cell', () => {
+    for (let code = 0; code < 0x80; code++) {
+      const cell = defuseCell(`x${String.fromCharCode(code)}y`);
+      const raw = [...cell].filter((ch) => (ch < ' ' && !'\t\n\r'.includes(ch)) || ch === '\u007f');
+      expect(raw, `U+${code.toString(16)}`).toEqual([]);
+    }
+  });
+
+  it('reads the pictures back as the characters, so a re-imported id is the id that was refused', () => {
+    for (let code = 0; code < 0x80; code++) {
+      const value = `'=a${String.fromCharCode(code)}b`;
+      expect(undefuseCell(defuseCell(value))).toBe(value);
+    }
+  });
+});

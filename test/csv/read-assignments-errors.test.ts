@@ -79,6 +79,20 @@ describe('readAssignments: structural damage', () => {
     await expectError(fixture('utf16.csv'), 'csv-structure', /^utf16\.csv line 1: not UTF-8 text \(it looks like UTF-16\)/);
   });
 
+  it.each(['utf16le-no-bom.csv', 'utf16be-no-bom.csv'])('says %s looks like UTF-16, instead of reading NUL-laced headers', async (name) => {
+    await expectError(fixture(name), 'csv-structure', new RegExp(`^${name.replace(/\./g, '\\.')} line 1: not UTF-8 text \\(it looks like UTF-16\\); save the file as UTF-8$`));
+  });
+
+  it('reads a NUL inside an id as part of the id (the row is invalid), not as UTF-16', async () => {
+    const rows = await readAll(fixture('nul-in-id.csv'));
+    expect(rows.map((row) => [row.line, row.kind, 'reason' in row ? row.reason : ''])).toEqual([
+      [2, 'valid', ''],
+      [3, 'invalid', 'bad-account-user-id'],
+      [4, 'invalid', 'bad-group-id'],
+    ]);
+    expect(rows[1]).toMatchObject({ accountUserId: 'AUSR-1000-\u00000000-0002', message: expect.stringContaining('\\u0000') as unknown });
+  });
+
   it('rejects a record over 64 KiB, naming the line where it starts', async () => {
     const path = await tmp.file('huge-record.csv', `accountUserId,groupId\n\n"${'x'.repeat(70_000)}",UGR-0000-0001\n`);
     await expectError(path, 'csv-structure', /^huge-record\.csv line 3: the record starting here is longer than 64 KiB/);

@@ -1,7 +1,7 @@
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { describe, expect, it } from 'vitest';
-import { InvalidUtf8Error, Utf8Validator } from '../../src/csv/utf8-validator.js';
+import { InvalidUtf8Error, Utf8Validator, looksLikeUtf16WithoutBom } from '../../src/csv/utf8-validator.js';
 
 /** Runs `chunks` through a validator; resolves to the bytes passed on, or rejects with its error. */
 async function validate(chunks: Uint8Array[]): Promise<Buffer> {
@@ -75,5 +75,22 @@ describe('Utf8Validator', () => {
   it('rejects what the WHATWG decoder rejects: overlong forms and encoded surrogates', async () => {
     expect((await failure([Buffer.from([0x61, 0xc0, 0xaf])])).offset).toBe(1);
     expect((await failure([Buffer.from([0x0a, 0xed, 0xa0, 0x80])])).line).toBe(2);
+  });
+});
+
+describe('looksLikeUtf16WithoutBom', () => {
+  const text = 'accountUserId;groupId\r\nAUSR-1000-0000-0001;UGR-1234-5678\r\n';
+
+  it('recognises UTF-16 in either byte order, and Latin text with a few accents', () => {
+    expect(looksLikeUtf16WithoutBom(Buffer.from(text, 'utf16le'))).toBe(true);
+    expect(looksLikeUtf16WithoutBom(Buffer.from(text, 'utf16le').swap16())).toBe(true);
+    expect(looksLikeUtf16WithoutBom(Buffer.from(`Benutzer,Gruppe\nJürgen,Größe\n${text}`, 'utf16le'))).toBe(true);
+  });
+
+  it('leaves UTF-8, a NUL inside a cell, all-zero files and tiny inputs to the other checks', () => {
+    expect(looksLikeUtf16WithoutBom(Buffer.from(text))).toBe(false);
+    expect(looksLikeUtf16WithoutBom(Buffer.from(`${text}AUSR-1000-\u00000000-0002,UGR-1234-5678\n`))).toBe(false);
+    expect(looksLikeUtf16WithoutBom(Buffer.alloc(4096))).toBe(false);
+    expect(looksLikeUtf16WithoutBom(Buffer.from('a\u0000', 'latin1'))).toBe(false);
   });
 });
