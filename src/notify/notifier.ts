@@ -10,6 +10,8 @@ import type { ScheduleFailedInput } from './schedule-failed-event.js';
 export interface NotifierOptions {
   /** Tries and backoff of each event. @defaultValue NOTIFY_RETRY (9 tries within an hour) */
   retry?: NotifyRetryPolicy;
+  /** Errors of the queue handle (Redis connection trouble); without a listener BullMQ prints each to stderr. */
+  onError?: (err: Error) => void;
 }
 
 /** What the worker calls at a batch's end and at a failed tick. Both never reject and never wait on the webhook. */
@@ -31,6 +33,7 @@ export function createNotifier(redis: Redis, config: Config, log: Logger, option
     return { enabled: false, batchFinished: async () => undefined, scheduleFailed: async () => undefined, close: async () => undefined };
   }
   const queue = createNotifyQueue(redis, config.prefix);
+  queue.on('error', options.onError ?? ((err: Error) => log.warn({ err: err.message }, 'notify queue error')));
   const enqueue = { retry: options.retry, secrets: [config.apiToken, config.notifySecret] };
   let closed: Promise<void> | undefined;
   const guard = async (what: Record<string, unknown>, add: () => Promise<{ id: string }>) => {

@@ -7,6 +7,6 @@ export { retryBatch, TRANSIENT_REASON, type RetryOptions, type RetryResult } fro
 export { makeBatchId, validateBatchId, BATCH_ID_PATTERN } from './batch-id.js';
 export { openProducer, type Producer } from './producer.js';
 export { GlobalRateLimiter, LimiterClosedError, type RateSlot } from './global-rate-limiter.js';
-export { createRedis, connectRedis, describeRedisUrl, evictionPolicyWarning } from './redis-connection.js';
+export { createRedis, connectRedis, createRedisOutageLog, describeRedisUrl, evictionPolicyWarning, isRedisConnectionError, type RedisOutageLog } from './redis-connection.js';
 export { batchKeys, globalKeys, ASSIGN_QUEUE } from './keys.js';
 export type { Outcome, FailureDetail } from './outcomes.js';

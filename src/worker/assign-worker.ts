@@ -62,7 +62,7 @@ export function createAssignWorker(parts: WorkerParts, deps: AssignWorkerDeps): 
       settings: { backoffStrategy: (attemptsMade: number) => jitterBackoff(attemptsMade, config.backoffMs) },
     },
   );
-  worker.on('error', (err) => log.error({ err }, 'worker error'));
+  worker.on('error', parts.outage.errorListener('worker'));
   worker.on('failed', (job, err) => recordIfFinal(parts, job, err));
   return worker;
 }

@@ -22,7 +22,7 @@ export function startNotifyWorker(parts: WorkerParts, cleanups: CleanupStack): v
     lockDuration: config.lockDurationMs,
     stalledInterval: config.stalledIntervalMs,
   });
-  worker.on('error', (err) => log.error({ err }, 'notify worker error'));
+  worker.on('error', parts.outage.errorListener('notify worker'));
   // Pushed after the sender: cleanups run in reverse, so the worker stops before its sender closes.
   cleanups.push(() => worker.close(parts.force.aborted));
 }

@@ -5,7 +5,7 @@ import type { AssignPayload } from '../../jobs/index.js';
 import { requireToken, retentionSeconds, type Config } from '../config/index.js';
 import { AppError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
-import { BatchStore, GlobalRateLimiter, connectRedis, createAssignQueue, createRedis, evictionPolicyWarning, globalKeys } from '../queue/index.js';
+import { BatchStore, GlobalRateLimiter, connectRedis, createAssignQueue, createRedis, createRedisOutageLog, evictionPolicyWarning, globalKeys, type RedisOutageLog } from '../queue/index.js';
 import { createNotifier } from '../notify/index.js';
 import { createS1Client } from '../s1/index.js';
 import { createAssignWorker } from './assign-worker.js';
@@ -50,7 +50,8 @@ export interface WorkerHandle {
 export async function startWorker(config: Config, log: Logger, options: StartWorkerOptions = {}): Promise<WorkerHandle> {
   const token = requireToken(config);
   const cleanups = new CleanupStack();
-  const redis = await connectWorkerRedis(config, log);
+  const outage = createRedisOutageLog(log, config.redisUrl);
+  const redis = await connectWorkerRedis(config, outage);
   cleanups.push(() => redis.quit().catch(() => redis.disconnect()));
   try {
     const warning = await evictionPolicyWarning(redis);
@@ -58,13 +59,15 @@ export async function startWorker(config: Config, log: Logger, options: StartWor
     const keys = globalKeys(config.prefix);
     const store = new BatchStore(redis, config.prefix, retentionSeconds(config));
     const queue = createAssignQueue(redis, config.prefix);
+    // Without a listener BullMQ prints every connection error of the queue to stderr (console.error).
+    queue.on('error', outage.errorListener('queue'));
     cleanups.push(() => queue.close());
     const health = createWorkerHealth();
     const gate = createAuthGate(redis, keys.authFailed, queue, tokenFingerprint(token), log);
     const limiter = new GlobalRateLimiter(store.scripts, keys, {
       rate: config.rateLimit,
       slackMs: config.rateSlackMs,
-      onError: (err) => log.warn({ err: (err as Error).message }, 'rate limiter could not reach Redis; retrying'),
+      onError: (err) => outage.errorListener('rate limiter')(err as Error),
     });
     void gate.failed.then((f) => health.setS1Problem(`S1 rejected the API token (HTTP ${f.status})`));
     // Measured only when served: the hot path stays as it is for workers without METRICS_PORT.
@@ -76,12 +79,12 @@ export async function startWorker(config: Config, log: Logger, options: StartWor
     const force = new AbortController();
     // Every in-flight request listens to this one signal; hundreds of listeners are expected, not a leak.
     setMaxListeners(0, force.signal);
-    const notifier = createNotifier(redis, config, log);
+    const notifier = createNotifier(redis, config, log, { onError: outage.errorListener('notify queue') });
     cleanups.push(() => notifier.close());
     const reports = createReportWriter(store, config.reportDir, log, notifier, options.onBatchDone);
     cleanups.push(() => reports.settle());
 
-    const parts = { config, log, redis, store, queue, reports, notifier, force: force.signal };
+    const parts = { config, log, redis, store, queue, reports, notifier, outage, force: force.signal };
     startNotifyWorker(parts, cleanups);
     const reachability = createReachability(config.apiUrl, log, health, (ms) => limiter.pause(ms));
     const worker = createAssignWorker(parts, { client, limiter, gate, connections, reachability, onRowOutcome: metrics?.rowOutcome });
@@ -127,15 +130,10 @@ export async function startWorker(config: Config, log: Logger, options: StartWor
   }
 }
 
-/** Workers ride out Redis restarts; they say so now and then rather than once per reconnect attempt. */
-async function connectWorkerRedis(config: Config, log: Logger): Promise<Redis> {
-  let lastWarning = 0;
-  const redis = createRedis(config.redisUrl, 'worker', (err) => {
-    if (Date.now() - lastWarning > 5000) {
-      lastWarning = Date.now();
-      log.warn({ err: err.message }, 'Redis connection problem; retrying');
-    }
-  });
+/** Workers ride out Redis restarts; an outage is one warn line when it starts and one info line when it ends. */
+async function connectWorkerRedis(config: Config, outage: RedisOutageLog): Promise<Redis> {
+  const redis = createRedis(config.redisUrl, 'worker');
   await connectRedis(redis, config.redisUrl);
+  outage.watch(redis);
   return redis;
 }

@@ -25,6 +25,6 @@ export function createSyncWorker(parts: WorkerParts): Worker<SyncPayload> {
     // Started with the row worker, once S1 has answered the preflight read.
     autorun: false,
   });
-  worker.on('error', (err) => log.error({ err }, 'sync worker error'));
+  worker.on('error', parts.outage.errorListener('sync worker'));
   return worker;
 }

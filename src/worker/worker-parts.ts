@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Config } from '../config/index.js';
 import type { Logger } from '../log/logger.js';
 import type { Notifier } from '../notify/index.js';
-import type { BatchStore } from '../queue/index.js';
+import type { BatchStore, RedisOutageLog } from '../queue/index.js';
 import type { ReportWriter } from './report-writer.js';
 
 /** What the pieces of one worker process share: built once by startWorker, closed by it in reverse order. */
@@ -16,6 +16,8 @@ export interface WorkerParts {
   reports: ReportWriter;
   /** Queues batch.finished / schedule.failed webhooks (does nothing without NOTIFY_URL). */
   notifier: Notifier;
+  /** Folds Redis connection errors into one warn per outage: every Redis-using part's error listener. */
+  outage: RedisOutageLog;
   /** Aborted when shutdown is forced: every in-flight request listens to it. */
   force: AbortSignal;
 }

@@ -1,3 +1,4 @@
+import { cleanApiToken } from '../../config/index.js';
 import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
 import { simOptionFlags, simOptionsFromCommandLine } from '../../sim/sim-option-flags.js';
@@ -14,7 +15,8 @@ export function addSimOptions(command: Command): Command {
 
 /** Runs the S1 simulator in the foreground until SIGINT/SIGTERM. It accepts S1_API_TOKEN, or a generated token it prints. */
 export async function simCommand(flags: SimFlags): Promise<number> {
-  const options = simOptionsFromCommandLine(flags, process.env);
+  // The token as every other command reads it (trimmed: a secret file's trailing newline is not part of it).
+  const options = simOptionsFromCommandLine(flags, { ...process.env, S1_API_TOKEN: cleanApiToken(process.env.S1_API_TOKEN) });
   const given = options.token;
   const token = given ?? randomBytes(18).toString('base64url');
   // Loaded here, not at the top: main.ts imports this file for addSimOptions, and other commands need no simulator.
