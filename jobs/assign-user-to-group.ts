@@ -85,6 +85,7 @@ export function createAssignProcessor(ctx: AssignContext) {
     const row = parseAssignJobId(jobId);
     if (!row) throw new UnrecoverableError(`not a row job id: ${jobId}`);
     const { batchId, line } = row;
+    if (typeof job.data?.u !== 'string' || typeof job.data.g !== 'string') return recordEvicted(job, batchId, line);
     const { u: accountUserId, g: groupId } = job.data;
     applyRetryPolicy(job, ctx.config.maxAttempts);
     const attempt = job.attemptsMade + 1;
@@ -192,6 +193,18 @@ export function createAssignProcessor(ctx: AssignContext) {
       }
     }
   };
+
+  /**
+   * The job's hash lost its data: Redis evicted it (a maxmemory-policy other than noeviction). Its ids are gone, so
+   * the row fails with a reason that says why and which line of the file to run again.
+   */
+  async function recordEvicted(job: Job<AssignPayload>, batchId: string, line: number): Promise<never> {
+    const message = `Redis evicted this row's job (its ids are lost): set maxmemory-policy noeviction and import line ${line} of the file again`;
+    const res = await ctx.store.recordOutcome(batchId, { line, accountUserId: '', groupId: '', outcome: 'failed', reason: 'evicted', attempts: job.attemptsMade + 1, message }, 'set');
+    if (res.changed) logRowOutcome(ctx.log, { batchId, jobId: job.id ?? null, line, accountUserId: '', groupId: '', outcome: 'failed', reason: 'evicted', message });
+    if (res.done) ctx.onBatchDone(batchId);
+    throw new UnrecoverableError('evicted');
+  }
 
   function noteDeprecation(answer: S1Answer, batchId: string): void {
     if (deprecationSeen.has(batchId)) return;

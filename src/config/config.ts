@@ -74,4 +74,10 @@ export interface Config {
    * @defaultValue '127.0.0.1' (env `METRICS_HOST`)
    */
   readonly metricsHost: string;
+  /**
+   * Lets a worker start on a Redis whose maxmemory-policy evicts keys (it then only warns). Evicted jobs end as
+   * failed `evicted`; set it only for a Redis you cannot reconfigure.
+   * @defaultValue false (env `ALLOW_EVICTION=1`)
+   */
+  readonly allowEviction: boolean;
 }

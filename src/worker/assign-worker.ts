@@ -46,7 +46,8 @@ export function createAssignWorker(parts: WorkerParts, deps: AssignWorkerDeps): 
   const worker = new Worker<AssignPayload>(
     ASSIGN_QUEUE,
     async (job: Job<AssignPayload>) => {
-      if (job.name !== ASSIGN_JOB) throw new Error(`unknown job kind ${job.name}`);
+      // A job whose hash Redis evicted comes without a name; the processor gives its row the outcome `evicted`.
+      if (job.name !== ASSIGN_JOB && job.name !== undefined) throw new Error(`unknown job kind ${job.name}`);
       return processor(job);
     },
     {

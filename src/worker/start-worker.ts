@@ -7,18 +7,18 @@ import { AppError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import { BatchStore, GlobalRateLimiter, connectRedis, createAssignQueue, createRedis, createRedisOutageLog, evictionPolicyWarning, globalKeys, type RedisOutageLog } from '../queue/index.js';
 import { createNotifier } from '../notify/index.js';
-import { createS1Client } from '../s1/index.js';
+import { createS1Client, type S1Client } from '../s1/index.js';
 import { createAssignWorker } from './assign-worker.js';
-import { clearAuthFlag, createAuthGate, tokenFingerprint } from './auth-gate.js';
+import { createAuthGate, tokenFingerprint } from './auth-gate.js';
 import { createWorkerHealth, type WorkerHealth } from './health.js';
-import { waitForS1 } from './preflight.js';
 import { createReachability } from './reachability.js';
-import { createWorkerMetrics } from './metrics.js';
+import { createWorkerMetrics, type WorkerMetrics } from './metrics.js';
 import { startMetricsServer } from './metrics-server.js';
 import { connectionsFor, jobsInHand } from './capacity.js';
 import { CleanupStack } from './cleanup-stack.js';
 import { reconcileFailedJobs } from './reconcile-on-start.js';
 import { startNotifyWorker } from './notify-worker.js';
+import { takeJobs } from './take-jobs.js';
 import { createReportWriter } from './report-writer.js';
 import { createSyncWorker } from './sync-worker.js';
 
@@ -54,8 +54,7 @@ export async function startWorker(config: Config, log: Logger, options: StartWor
   const redis = await connectWorkerRedis(config, outage);
   cleanups.push(() => redis.quit().catch(() => redis.disconnect()));
   try {
-    const warning = await evictionPolicyWarning(redis);
-    if (warning) log.warn(warning);
+    await refuseEvictingRedis(redis, config.allowEviction, log);
     const keys = globalKeys(config.prefix);
     const store = new BatchStore(redis, config.prefix, retentionSeconds(config));
     const queue = createAssignQueue(redis, config.prefix);
@@ -73,9 +72,7 @@ export async function startWorker(config: Config, log: Logger, options: StartWor
     // Measured only when served: the hot path stays as it is for workers without METRICS_PORT.
     const metrics = config.metricsPort === undefined ? undefined : createWorkerMetrics(config, redis, queue);
     const connections = connectionsFor(config.concurrency);
-    const bareClient = createS1Client({ baseUrl: config.apiUrl, token, timeoutMs: config.timeoutMs, connections });
-    const client = metrics ? metrics.instrument(bareClient) : bareClient;
-    cleanups.push(() => bareClient.close());
+    const client = openS1Client(config, token, connections, metrics, cleanups);
     const force = new AbortController();
     // Every in-flight request listens to this one signal; hundreds of listeners are expected, not a leak.
     setMaxListeners(0, force.signal);
@@ -97,23 +94,11 @@ export async function startWorker(config: Config, log: Logger, options: StartWor
     const syncWorker = createSyncWorker(parts);
     cleanups.push(() => syncWorker.close(force.signal.aborted));
 
-    if (metrics && config.metricsPort !== undefined) {
-      const server = await startMetricsServer(config.metricsPort, config.metricsHost, metrics, redis, health, log);
-      cleanups.push(() => server.close());
-    }
+    if (metrics && config.metricsPort !== undefined) cleanups.push((await startMetricsServer(config.metricsPort, config.metricsHost, metrics, redis, health, log)).close);
     const stopping = new AbortController();
     cleanups.push(() => stopping.abort());
-    const fatal = new Promise<AppError>((resolve) => {
-      void gate.failed.then((f) => resolve(new AppError('auth', `S1 rejected the API token (HTTP ${f.status}); rows stay pending: set a valid S1_API_TOKEN and start the worker again`)));
-      void startTakingJobs().catch((err: unknown) => resolve(err instanceof AppError ? err : new AppError('internal', (err as Error).message, { cause: err })));
-    });
-    async function startTakingJobs(): Promise<void> {
-      if (!(await waitForS1(client, config.apiUrl, log, health, stopping.signal))) return;
-      await clearAuthFlag(redis, keys.authFailed, queue, log);
-      void worker.run();
-      void syncWorker.run();
-      log.info({ concurrency: config.concurrency, connections, jobsInHand: jobsInHand(connections), rateLimit: config.rateLimit, api: config.apiUrl }, 'worker started');
-    }
+    const started = () => log.info({ concurrency: config.concurrency, connections, jobsInHand: jobsInHand(connections), rateLimit: config.rateLimit, api: config.apiUrl }, 'worker started');
+    const fatal = takeJobs({ client, apiUrl: config.apiUrl, log, health, redis, authFlagKey: keys.authFailed, queue, gate, workers: [worker, syncWorker], stopping: stopping.signal, onStarted: started });
     return {
       worker,
       store,
@@ -136,4 +121,22 @@ async function connectWorkerRedis(config: Config, outage: RedisOutageLog): Promi
   await connectRedis(redis, config.redisUrl);
   outage.watch(redis);
   return redis;
+}
+
+/** The S1 client of this process (measured when metrics are served); closed with the process. */
+function openS1Client(config: Config, token: string, connections: number, metrics: WorkerMetrics | undefined, cleanups: CleanupStack): S1Client {
+  const client = createS1Client({ baseUrl: config.apiUrl, token, timeoutMs: config.timeoutMs, connections });
+  cleanups.push(() => client.close());
+  return metrics ? metrics.instrument(client) : client;
+}
+
+/**
+ * BullMQ loses jobs on a Redis that evicts keys: a worker refuses to start on one unless ALLOW_EVICTION=1 says
+ * the risk is taken (then rows whose job was evicted end as failed `evicted`).
+ */
+async function refuseEvictingRedis(redis: Redis, allowEviction: boolean, log: Logger): Promise<void> {
+  const warning = await evictionPolicyWarning(redis);
+  if (!warning) return;
+  if (!allowEviction) throw new AppError('redis', `${warning} A worker does not start on such a Redis (ALLOW_EVICTION=1 to start anyway).`);
+  log.warn(`${warning} Starting anyway: ALLOW_EVICTION=1.`);
 }

@@ -199,6 +199,14 @@ describe('the assign processor, answer by answer', () => {
     expect(h.deprecations).toEqual(['Deprecation: true; Sunset: Wed, 01 Jul 2026 00:00:00 GMT']);
   });
 
+  it('a job whose data Redis evicted: failed `evicted`, naming the line to run again, without a request', async () => {
+    const h = harness(withGroup());
+    const job = { id: 'b1-7', name: undefined, data: undefined, attemptsMade: 0, opts: {} };
+    await expect(createAssignProcessor(h.ctx)(job as unknown as Job<AssignPayload>)).rejects.toBeInstanceOf(UnrecoverableError);
+    expect(h.requests()).toBe(0);
+    expect(h.outcomes).toEqual([{ detail: expect.objectContaining({ line: 7, outcome: 'failed', reason: 'evicted', message: expect.stringContaining('line 7') }), countAs: undefined }]);
+  });
+
   it('a job id this tool did not make fails without a request', async () => {
     const h = harness(withGroup());
     const job = { id: 'someone-elses', name: 'assign', data: { u: USER, g: GROUP }, attemptsMade: 0, opts: {} };
