@@ -1,5 +1,5 @@
-# bulk-assign: one image for the worker, the CLI and the simulator.
-FROM node:20-bookworm-slim AS build
+# bulk-assign: one image for the worker, the CLI, the console and the simulator. Node 24 LTS (CI runs the suite on 24 and 20).
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
 COPY src ./src
@@ -8,7 +8,7 @@ COPY bench ./bench
 COPY bin ./bin
 RUN npm ci --no-audit --no-fund && npm prune --omit=dev
 
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
