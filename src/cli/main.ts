@@ -4,6 +4,7 @@ import type { ImportFlags } from './commands/import-command.js';
 import type { RetryFlags } from './commands/retry-command.js';
 import type { RunFlags } from './commands/run-command.js';
 import type { ScheduleSetFlags } from './commands/schedule-command.js';
+import type { ServeFlags } from './commands/serve-command.js';
 import type { SimFlags } from './commands/sim-command.js';
 import type { StatusFlags } from './commands/status-command.js';
 import type { WorkerFlags } from './commands/worker-command.js';
@@ -126,5 +127,12 @@ program
   .option('--rate <n>', 'requests per second the simulator accepts (0 = unlimited)')
   .option('--latency <ms>', 'added latency per request')
   .action((o: SimFlags) => run(async () => (await import('./commands/sim-command.js')).simCommand(o)));
+
+program
+  .command('serve')
+  .description('run the web console and JSON API (needs CONSOLE_TOKEN)')
+  .option('--port <n>', 'port (0 = any free port)', '8080')
+  .option('--host <host>', 'address to listen on', '127.0.0.1')
+  .action((o: ServeFlags) => run(async () => (await import('./commands/serve-command.js')).serveCommand(o)));
 
 await program.parseAsync(process.argv);
