@@ -16,6 +16,7 @@ import {
   validateBatchId,
   validateFile,
   type BatchStatus,
+  type FailureDetail,
   type Producer,
   type RetryOptions,
   type RetryResult,
@@ -31,6 +32,8 @@ export interface BatchService {
   /** The array `status --json` prints. */
   listBatches(): Promise<Array<ReturnType<typeof batchListEntryJson>>>;
   getBatch(batchId: string): Promise<BatchStatus | undefined>;
+  /** The first `limit` failed, invalid or duplicate rows in file order (failures.csv's rows). */
+  firstFailures(batchId: string, limit: number): Promise<FailureDetail[]>;
   /** report.json's content, built from Redis now (nothing written). */
   buildReport(batchId: string): Promise<BatchReport | undefined>;
   /** `import --dry-run --json` (with `skipExisting`, `import --dry-run --skip-existing --json`). */
@@ -50,7 +53,7 @@ export interface BatchService {
 }
 
 export { statusJson, batchListEntryJson, importJson, scheduleJson, validateBatchId, validateScheduleName, makeBatchId };
-export type { BatchStatus, BatchReport, ScheduleSummary, QueuedTick, RetryResult };
+export type { BatchStatus, BatchReport, FailureDetail, ScheduleSummary, QueuedTick, RetryResult };
 
 /**
  * Opens the connections the console keeps for its life. They ride out a Redis restart (like a worker's) instead of
@@ -81,6 +84,14 @@ export async function openBatchService(config: Config, log: Logger): Promise<Bat
     },
     getBatch: (batchId) => store.getBatch(batchId),
     buildReport: (batchId) => buildReport(store, batchId),
+    async firstFailures(batchId, limit) {
+      const out: FailureDetail[] = [];
+      for await (const d of store.failures(batchId, limit)) {
+        out.push(d);
+        if (out.length >= limit) break;
+      }
+      return out;
+    },
     async dryRun(path, o) {
       if (o.skipExisting) {
         const existing = await readExistingMemberships(config, log);

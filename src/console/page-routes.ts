@@ -62,7 +62,7 @@ export function registerPageRoutes(app: FastifyInstance, service: BatchService, 
     history.record(batchId, { t: Date.now(), processed: batch.assigned + batch.alreadyMember + batch.failed, requests: batch.requests });
     const retried = req.query.retried;
     const notice = retried === undefined ? undefined : retried === '0' ? 'Nothing to retry with those reasons.' : `${retried} rows back to work; a worker will process them.`;
-    return page(reply, batchPage({ batch, reasons, history: history.samples(batchId), notice }));
+    return page(reply, batchPage({ batch, reasons, history: history.samples(batchId), failures: await service.firstFailures(batchId, 20), notice }));
   });
 
   app.post<{ Params: { id: string }; Body: { mode?: string; reasons?: string | string[] } }>('/batches/:id/retry', async (req, reply) => {

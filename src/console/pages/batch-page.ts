@@ -1,4 +1,4 @@
-import type { BatchStatus } from '../batch-service.js';
+import type { BatchStatus, FailureDetail } from '../batch-service.js';
 import { html, jsonBlock, type SafeHtml } from '../html.js';
 import { layout } from '../layout.js';
 import type { RateSample } from '../rate-history.js';
@@ -9,6 +9,8 @@ export interface BatchPageData {
   /** Reasons by outcome (failed / invalid / already-member), as in report.json. */
   reasons: Record<string, Record<string, number>>;
   history: RateSample[];
+  /** The first rows of failures.csv. */
+  failures: FailureDetail[];
   /** A note after an action (a retry). */
   notice?: string;
   error?: string;
@@ -49,6 +51,13 @@ function retryForm(b: BatchStatus, failed: Record<string, number>): SafeHtml {
 </form>`;
 }
 
+function failureTable(rows: FailureDetail[], total: number): SafeHtml {
+  if (rows.length === 0) return html``;
+  return html`<h2>Rows that did not succeed${total > rows.length ? html` (first ${rows.length} of ${total}; all in failures.csv)` : ''}</h2>
+<table class="failures" id="failures"><thead><tr><th>Line</th><th>Account user</th><th>Group</th><th>Outcome</th><th>Reason</th><th>Message</th></tr></thead>
+<tbody>${rows.map((f) => html`<tr><td class="num">${f.line}</td><td>${f.accountUserId}</td><td>${f.groupId}</td><td>${f.outcome}</td><td><code>${f.reason}</code></td><td>${f.message ?? ''}</td></tr>`)}</tbody></table>`;
+}
+
 export function batchPage(d: BatchPageData): SafeHtml {
   const b = d.batch;
   const id = encodeURIComponent(b.batchId);
@@ -72,6 +81,7 @@ ${d.error ? html`<p class="error" role="alert">${d.error}</p>` : ''}
 </section>
 <table class="reasons" id="reasons-table"><thead><tr><th>Outcome</th><th>Reason</th><th>Rows</th></tr></thead>
 <tbody>${reasonRows.length ? reasonRows : html`<tr><td colspan="3" class="muted">none yet</td></tr>`}</tbody></table>
+${failureTable(d.failures, b.failed + b.invalid + b.duplicate)}
 <h2>Downloads</h2>
 <p class="downloads"><a href="/api/batches/${id}/report.json" download>report.json</a> · <a href="/api/batches/${id}/failures.csv" download id="download-failures">failures.csv</a> · <a href="/api/batches/${id}/results.csv" download>results.csv</a></p>
 <h2>Retry</h2>
