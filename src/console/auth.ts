@@ -42,7 +42,7 @@ export class Sessions {
   }
 }
 
-const PUBLIC = [/^\/login(\?|$)/, /^\/assets\//];
+const PUBLIC = [/^\/login(\?|$)/, /^\/assets\//, /^\/favicon\.ico$/];
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /** Requests answered with 401 problem+json rather than a redirect to the login page. */

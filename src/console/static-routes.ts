@@ -15,5 +15,7 @@ export function registerStaticRoutes(app: FastifyInstance): void {
   const chartJs = chartJsPath();
   app.get('/assets/console.css', async (_req, reply) => reply.type('text/css; charset=utf-8').send(CONSOLE_CSS));
   app.get('/assets/console.js', async (_req, reply) => reply.type('text/javascript; charset=utf-8').send(CONSOLE_SCRIPT));
+  // Browsers ask for it on every page; no icon, and no 404 in their consoles.
+  app.get('/favicon.ico', async (_req, reply) => reply.code(204).send());
   app.get('/assets/chart.umd.min.js', async (_req, reply) => reply.type('text/javascript; charset=utf-8').send(createReadStream(chartJs)));
 }

@@ -108,6 +108,27 @@ export const CONSOLE_SCRIPT = `(function () {
     }
   }
 
+  function renderRetry() {
+    var failed = reasons.failed || {}, names = Object.keys(failed).sort();
+    ['retry-default', 'retry-chosen'].forEach(function (id) { var f = document.getElementById(id); if (f) f.hidden = names.length === 0; });
+    var none = document.getElementById('retry-none');
+    if (none) none.hidden = names.length > 0;
+    var box = document.getElementById('retry-reasons');
+    if (!box) return;
+    var checked = {};
+    box.querySelectorAll('input:checked').forEach(function (i) { checked[i.value] = true; });
+    while (box.firstChild) box.removeChild(box.firstChild);
+    names.forEach(function (r) {
+      var label = document.createElement('label'), input = document.createElement('input'), code = document.createElement('code');
+      label.className = 'check';
+      input.type = 'checkbox'; input.name = 'reasons'; input.value = r; input.checked = !!checked[r];
+      code.textContent = r;
+      label.appendChild(input); label.appendChild(document.createTextNode(' ')); label.appendChild(code);
+      label.appendChild(document.createTextNode(' (' + failed[r] + ')'));
+      box.appendChild(label);
+    });
+  }
+
   function renderStatus(s) {
     ['rows', 'assigned', 'alreadyMember', 'failed', 'invalid', 'duplicate', 'pending'].forEach(function (k) { setField(k, s[k]); });
     var bar = section.querySelector('progress');
@@ -145,6 +166,7 @@ export const CONSOLE_SCRIPT = `(function () {
     samples.push(d.sample);
     renderDetail(d);
     renderReasons();
+    renderRetry();
     drawCharts();
   });
   events.addEventListener('end', function () {

@@ -33,19 +33,21 @@ export function pushBack(http: Record<string, number>): { tooMany: number; serve
   return { tooMany: http['429'] ?? 0, serverErrors };
 }
 
+/** Both retry forms are always there (hidden while nothing failed): the page script shows them and keeps the reason list current as the batch runs. */
 function retryForm(b: BatchStatus, failed: Record<string, number>): SafeHtml {
   const reasons = Object.entries(failed);
-  if (reasons.length === 0) return html`<p class="muted">No failed rows to retry.</p>`;
   const action = `/batches/${encodeURIComponent(b.batchId)}/retry`;
-  return html`<form method="post" action="${action}" class="actions" id="retry-default">
+  const hidden = b.failed === 0 ? html` hidden` : '';
+  return html`<p class="muted" id="retry-none"${b.failed === 0 ? '' : html` hidden`}>No failed rows to retry.</p>
+<form method="post" action="${action}" class="actions" id="retry-default"${hidden}>
   <input type="hidden" name="mode" value="transient">
   <button type="submit" id="retry">Retry transient failures</button>
   <span class="muted">5xx, timeouts, network errors, rate-limited, stalled</span>
 </form>
-<form method="post" action="${action}" class="card" id="retry-chosen">
+<form method="post" action="${action}" class="card" id="retry-chosen"${hidden}>
   <input type="hidden" name="mode" value="chosen">
   <fieldset><legend>Or retry exactly these reasons</legend>
-  ${reasons.map(([r, n]) => html`<label class="check"><input type="checkbox" name="reasons" value="${r}"> <code>${r}</code> (${n})</label>`)}
+  <div id="retry-reasons">${reasons.map(([r, n]) => html`<label class="check"><input type="checkbox" name="reasons" value="${r}"> <code>${r}</code> (${n})</label>`)}</div>
   </fieldset>
   <button type="submit">Retry chosen reasons</button>
 </form>`;
