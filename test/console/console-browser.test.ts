@@ -59,6 +59,9 @@ describe('the console in a real browser', () => {
     expect(await field(page, 'failed').textContent()).toBe('2');
     expect(await field(page, 'http5xx').textContent()).toBe('2');
     expect(await page.evaluate(() => (globalThis as unknown as { stillHere?: boolean }).stillHere)).toBe(true);
+    // The failed rows' table follows too, once the batch has ended.
+    await page.waitForSelector('#progress[data-live="ended"]');
+    expect(await page.textContent('#failures')).toMatch(new RegExp(`${U(2)}.*http-503`, 's'));
 
     await page.waitForSelector('#chart-outcomes[data-ready="1"]');
     expect(await page.getAttribute('#chart-outcomes', 'data-labels')).toBe('assigned|failed: http-503|invalid: bad-group-id');

@@ -40,5 +40,6 @@ progress { width:180px; height:.9rem; vertical-align:middle; }
 .charts figure { margin:0; background:#fff; border:1px solid var(--line); padding:.6rem; width:500px; }
 .charts figcaption { font-weight:600; font-size:.9rem; margin-bottom:.3rem; }
 .plan th { width:18rem; }
+.failures td:nth-child(2), .failures td:nth-child(3) { white-space:nowrap; }
 code { font-size:.85em; background:#eef0f4; padding:.05rem .3rem; border-radius:3px; }
 `;

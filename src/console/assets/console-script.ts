@@ -67,7 +67,7 @@ export const CONSOLE_SCRIPT = `(function () {
       });
       rateChart = new Chart(document.getElementById('chart-rate'), {
         type: 'line',
-        data: { datasets: [{ label: 'rows/s', data: ratePoints(), borderColor: '#2456c7', pointRadius: 0, tension: 0.2 }] },
+        data: { datasets: [{ label: 'rows/s', data: ratePoints(), borderColor: '#2456c7', pointRadius: 0, tension: 0 }] },
         options: { responsive: false, animation: false, parsing: true, scales: { x: { type: 'linear', title: { display: true, text: 's since the batch was created' } }, y: { beginAtZero: true } }, plugins: { legend: { display: false } } },
       });
       document.getElementById('chart-outcomes').setAttribute('data-ready', '1');
@@ -169,9 +169,18 @@ export const CONSOLE_SCRIPT = `(function () {
     renderRetry();
     drawCharts();
   });
+  // The failed rows' table is rendered by the server: take the finished batch's from a fresh copy of this page.
+  function refreshFailures() {
+    return fetch(location.pathname, { credentials: 'same-origin' }).then(function (res) { return res.text(); }).then(function (text) {
+      var fresh = new DOMParser().parseFromString(text, 'text/html').getElementById('failures-section');
+      var current = document.getElementById('failures-section');
+      if (fresh && current) current.replaceWith(document.importNode(fresh, true));
+    }).catch(function () { /* the table stays as it was; the downloads have everything */ });
+  }
+
   events.addEventListener('end', function () {
     events.close();
-    section.setAttribute('data-live', 'ended');
+    refreshFailures().then(function () { section.setAttribute('data-live', 'ended'); });
   });
   section.setAttribute('data-live', 'open');
 })();

@@ -54,10 +54,10 @@ function retryForm(b: BatchStatus, failed: Record<string, number>): SafeHtml {
 }
 
 function failureTable(rows: FailureDetail[], total: number): SafeHtml {
-  if (rows.length === 0) return html``;
-  return html`<h2>Rows that did not succeed${total > rows.length ? html` (first ${rows.length} of ${total}; all in failures.csv)` : ''}</h2>
+  if (rows.length === 0) return html`<section id="failures-section"></section>`;
+  return html`<section id="failures-section"><h2>Rows that did not succeed${total > rows.length ? html` (first ${rows.length} of ${total}; all in failures.csv)` : ''}</h2>
 <table class="failures" id="failures"><thead><tr><th>Line</th><th>Account user</th><th>Group</th><th>Outcome</th><th>Reason</th><th>Message</th></tr></thead>
-<tbody>${rows.map((f) => html`<tr><td class="num">${f.line}</td><td>${f.accountUserId}</td><td>${f.groupId}</td><td>${f.outcome}</td><td><code>${f.reason}</code></td><td>${f.message ?? ''}</td></tr>`)}</tbody></table>`;
+<tbody>${rows.map((f) => html`<tr><td class="num">${f.line}</td><td>${f.accountUserId}</td><td>${f.groupId}</td><td>${f.outcome}</td><td><code>${f.reason}</code></td><td>${f.message ?? ''}</td></tr>`)}</tbody></table></section>`;
 }
 
 export function batchPage(d: BatchPageData): SafeHtml {
