@@ -112,6 +112,22 @@ describe('the JSON API answers as the CLI prints', () => {
   });
 });
 
+describe('schedules', () => {
+  it('lists schedules as `schedule list --json` prints them and queues a tick with run-now', async () => {
+    const set = await h.e.cli(['schedule', 'set', 'nightly-web', '--cron', '0 2 * * *', '--source', h.e.file('nightly.csv', csvRows(2))]);
+    expect(set.code, set.stderr).toBe(0);
+    const list = await json<unknown[]>(await h.api('/api/schedules'));
+    expect(list).toEqual(JSON.parse((await h.e.cli(['schedule', 'list', '--json'])).stdout));
+    const tick = await json<{ name: string; batchId: string; jobId: string }>(await h.api('/api/schedules/nightly-web/run-now', { method: 'POST' }));
+    expect(tick.name).toBe('nightly-web');
+    expect(tick.batchId).toMatch(/^nightly-web-\d{8}T\d{6}Z$/);
+    expect(tick.jobId).toMatch(/^run-now-nightly-web-/);
+    const page = await body(await h.api('/schedules'));
+    expect(page).toContain('action="/schedules/nightly-web/run-now"');
+    expect(page).toContain('0 2 * * *');
+  });
+});
+
 describe('console security', () => {
   it('401 without the token, a login redirect for pages, CSP on every page, the CSRF 403', async () => {
     for (const path of ['/api/batches', '/api/batches/x', '/api/schedules', '/queues/api/queues']) {
