@@ -165,6 +165,10 @@ describe('console security', () => {
     expect((await post(origin)).status).toBe(404);
     // The bearer token is not sent by browsers on their own: no Origin needed.
     expect((await h.api('/api/batches/no-such-batch/retry', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status).toBe(404);
+    // Bull Board is read-only: pausing the row queue from it is refused, and the queue keeps running.
+    const pause = await h.api('/queues/api/queues/assign/pause', { method: 'PUT' });
+    expect(pause.status).toBe(405);
+    expect(await h.e.redis.hexists(`${h.e.prefix}:assign:meta`, 'paused')).toBe(0);
     // Logged out: the session is gone.
     await h.api('/logout', { method: 'POST', auth: false, headers: { cookie, origin } });
     expect((await h.api('/api/batches', { auth: false, headers: { cookie } })).status).toBe(401);
