@@ -44,11 +44,11 @@ export async function importUpload(service: BatchService, upload: StagedUpload, 
 }
 
 /** The JSON API (see the README's table). Errors are problem+json through the app's error handler. */
-export function registerApiRoutes(app: FastifyInstance, service: BatchService, stagingRoot: string): void {
+export function registerApiRoutes(app: FastifyInstance, service: BatchService, stagingRoot: string, maxUploadMb: number): void {
   app.get('/api/batches', async () => service.listBatches());
 
   app.post('/api/batches', async (req, reply) => {
-    const upload = await receiveUpload(req, stagingRoot);
+    const upload = await receiveUpload(req, stagingRoot, maxUploadMb);
     try {
       const looseIds = flag(upload.fields.looseIds);
       const skipExisting = flag(upload.fields.skipExisting);

@@ -1,58 +1,18 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { AppError } from '../errors.js';
-import { importUpload } from './api-routes.js';
 import { reasonsOf } from './batch-events.js';
 import { validateBatchId, validateScheduleName, type BatchService } from './batch-service.js';
-import { planUpload } from './file-plan.js';
 import type { SafeHtml } from './html.js';
 import { batchPage } from './pages/batch-page.js';
 import { batchesPage } from './pages/batches-page.js';
 import { schedulesPage } from './pages/schedules-page.js';
-import { planPage, uploadForm, type UploadChoices } from './pages/upload-page.js';
-import { describeError } from './problem.js';
 import type { RateHistory } from './rate-history.js';
-import type { StagedUploads } from './staged-uploads.js';
-import { discard, flag, receiveUpload } from './upload.js';
 
-const page = (reply: FastifyReply, body: SafeHtml, status = 200) => reply.code(status).type('text/html; charset=utf-8').send(body.text);
+export const page = (reply: FastifyReply, body: SafeHtml, status = 200) => reply.code(status).type('text/html; charset=utf-8').send(body.text);
 
-/** The people-facing pages. Actions are plain form posts answered with a redirect (or the page with the error). */
-export function registerPageRoutes(app: FastifyInstance, service: BatchService, history: RateHistory, staged: StagedUploads, stagingRoot: string, maxUploadMb: number): void {
+/** The batch and schedule pages. Actions are plain form posts answered with a redirect. */
+export function registerPageRoutes(app: FastifyInstance, service: BatchService, history: RateHistory): void {
   app.get('/', async (_req, reply) => page(reply, batchesPage(await service.listBatches())));
-
-  app.get('/upload', async (_req, reply) => page(reply, uploadForm(maxUploadMb)));
-
-  app.post('/upload', async (req, reply) => {
-    const upload = await receiveUpload(req, stagingRoot);
-    const choices: UploadChoices = { batch: (upload.fields.batch ?? '').trim(), skipExisting: flag(upload.fields.skipExisting), looseIds: flag(upload.fields.looseIds) };
-    try {
-      if (choices.batch) validateBatchId(choices.batch);
-      const plan = await planUpload(upload.path, choices.looseIds);
-      const inPlace = choices.skipExisting ? ((await service.dryRun(upload.path, { looseIds: choices.looseIds, skipExisting: true })) as { toAssign: number; alreadyInPlace: number; unknownUsers: number }) : undefined;
-      return page(reply, planPage(staged.add(upload), upload.fileName, plan, choices, inPlace));
-    } catch (err) {
-      await discard(upload.path);
-      const { status, detail, expected } = describeError(err);
-      if (!expected) throw err;
-      return page(reply, uploadForm(maxUploadMb, detail, choices), status);
-    }
-  });
-
-  app.post<{ Body: Record<string, string | undefined> }>('/upload/start', async (req, reply) => {
-    const body = req.body ?? {};
-    const upload = staged.take(String(body.upload ?? ''));
-    const choices: UploadChoices = { batch: body.batch ?? '', skipExisting: flag(body.skipExisting), looseIds: flag(body.looseIds) };
-    if (!upload) return page(reply, uploadForm(maxUploadMb, 'that upload is no longer waiting (started already, or older than an hour): upload the file again', choices), 410);
-    try {
-      const res = await importUpload(service, upload, { batch: choices.batch || undefined, looseIds: choices.looseIds, skipExisting: choices.skipExisting });
-      return reply.redirect(`/batches/${encodeURIComponent(res.batchId)}`, 303);
-    } catch (err) {
-      await discard(upload.path);
-      const { status, detail, expected } = describeError(err);
-      if (!expected) throw err;
-      return page(reply, uploadForm(maxUploadMb, detail, choices), status);
-    }
-  });
 
   app.get<{ Params: { id: string }; Querystring: { retried?: string } }>('/batches/:id', async (req, reply) => {
     const batchId = validateBatchId(req.params.id);

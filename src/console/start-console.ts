@@ -22,6 +22,7 @@ import { RateHistory } from './rate-history.js';
 import { securityHeaders } from './security-headers.js';
 import { StagedUploads } from './staged-uploads.js';
 import { registerStaticRoutes } from './static-routes.js';
+import { registerUploadRoutes } from './upload-routes.js';
 
 export interface RunningConsole {
   /** e.g. `http://127.0.0.1:8080` */
@@ -83,8 +84,9 @@ export async function startConsole(config: Config, options: ConsoleOptions, log:
     registerLoginRoutes(app, options.token, sessions);
     const history = new RateHistory();
     Object.assign(events, registerBatchEvents(app, service, history));
-    registerApiRoutes(app, service, stagingRoot);
-    registerPageRoutes(app, service, history, new StagedUploads(), stagingRoot, options.maxUploadMb);
+    registerApiRoutes(app, service, stagingRoot, options.maxUploadMb);
+    registerPageRoutes(app, service, history);
+    registerUploadRoutes(app, service, new StagedUploads(), stagingRoot, options.maxUploadMb);
     await registerBullBoard(app, service.queues());
 
     await app.listen({ port: options.port, host: options.host });

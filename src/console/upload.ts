@@ -26,9 +26,9 @@ export function safeFileName(name: string | undefined): string {
 
 /**
  * Streams the multipart field `file` to a fresh folder under `stagingRoot`; other parts become `fields`. The file
- * size cap is the multipart plugin's (over it: 413). Throws AppError('config') when no file was sent.
+ * size cap is the multipart plugin's (over it: an error with statusCode 413, nothing kept). Throws AppError('config') when no file was sent.
  */
-export async function receiveUpload(req: FastifyRequest, stagingRoot: string): Promise<StagedUpload> {
+export async function receiveUpload(req: FastifyRequest, stagingRoot: string, maxUploadMb: number): Promise<StagedUpload> {
   if (!req.isMultipart()) throw new AppError('config', 'send the file as multipart/form-data in the field "file"');
   const fields: Record<string, string> = {};
   let staged: { path: string; fileName: string } | undefined;
@@ -49,6 +49,9 @@ export async function receiveUpload(req: FastifyRequest, stagingRoot: string): P
     }
   } catch (err) {
     if (staged) await discard(staged.path);
+    if ((err as { code?: unknown }).code === 'FST_REQ_FILE_TOO_LARGE') {
+      throw Object.assign(new Error(`the file is larger than ${maxUploadMb} MiB (the console's CONSOLE_MAX_UPLOAD_MB): split it, or raise the limit`), { statusCode: 413 });
+    }
     throw err;
   }
   if (!staged) throw new AppError('config', 'the multipart field "file" is missing: choose a CSV file to upload');

@@ -107,7 +107,7 @@ describe('the JSON API answers as the CLI prints', () => {
     const tooBig = await h.api('/api/batches', { method: 'POST', body: uploadForm('big.csv', big, { batch: 'api-big' }) });
     expect(tooBig.status).toBe(413);
     expect(tooBig.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-    await body(tooBig);
+    expect((await json<{ detail: string }>(tooBig)).detail).toMatch(/larger than 0.05 MiB .*CONSOLE_MAX_UPLOAD_MB/);
     expect(await h.e.store.getBatch('api-big')).toBeUndefined();
   });
 });
