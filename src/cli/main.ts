@@ -4,6 +4,7 @@ import type { ImportFlags } from './commands/import-command.js';
 import type { RetryFlags } from './commands/retry-command.js';
 import type { RunFlags } from './commands/run-command.js';
 import type { ScheduleSetFlags } from './commands/schedule-command.js';
+import type { ServeFlags } from './commands/serve-command.js';
 import { addSimOptions, type SimFlags } from './commands/sim-command.js';
 import type { StatusFlags } from './commands/status-command.js';
 import type { WorkerFlags } from './commands/worker-command.js';
@@ -121,5 +122,12 @@ schedule
 // The simulator's flags, defaults and help text come from its option schema (src/sim/sim-options.ts).
 addSimOptions(program.command('sim').description('run the S1 simulator in the foreground'))
   .action((o: SimFlags) => run(async () => (await import('./commands/sim-command.js')).simCommand(o)));
+
+program
+  .command('serve')
+  .description('run the web console and JSON API (needs CONSOLE_TOKEN)')
+  .option('--port <n>', 'port (0 = any free port)', '8080')
+  .option('--host <host>', 'address to listen on', '127.0.0.1')
+  .action((o: ServeFlags) => run(async () => (await import('./commands/serve-command.js')).serveCommand(o)));
 
 await program.parseAsync(process.argv);

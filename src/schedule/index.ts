@@ -8,6 +8,7 @@ export { resolveSchedule, type ResolvedSchedule, type ScheduleInput } from './re
 export { setSchedule } from './set-schedule.js';
 export { listSchedules, type ScheduleSummary } from './list-schedules.js';
 export { removeSchedule } from './remove-schedule.js';
+export { scheduleJson } from './schedule-json.js';
 export { runNow, type QueuedTick } from './run-now.js';
 export { runTick, type TickContext, type TickResult } from './run-tick.js';
 export { tickBatchId, tickTime, utcStamp } from './tick-batch-id.js';

@@ -3,6 +3,7 @@ import { createLogger } from '../../log/logger.js';
 import { makeBatchId, validateBatchId } from '../../queue/batch-id.js';
 import { importBatch, planFile, validateFile, type ImportOptions } from '../../queue/import-batch.js';
 import { join } from 'node:path';
+import { importJson } from '../../report/status-json.js';
 import { json, out } from '../output.js';
 
 export interface ImportFlags {
@@ -49,7 +50,7 @@ export async function importCommand(file: string, flags: ImportFlags): Promise<n
       await writeReport(producer.store, batchId, join(config.reportDir, batchId));
     }
     if (flags.json) {
-      json({ batchId: res.batchId, status: res.status, rows: res.rows, valid: res.valid, invalid: res.invalid, duplicate: res.duplicate, alreadyMember: res.alreadyMember, enqueued: res.enqueued });
+      json(importJson(res));
     } else {
       out(res.batchId);
     }

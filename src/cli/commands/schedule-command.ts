@@ -1,7 +1,7 @@
 import type { ScheduleInput } from '../../schedule/resolve-schedule.js';
 import { loadConfig } from '../../config/index.js';
 import { openProducer, type BatchStatus, type Producer } from '../../queue/index.js';
-import { createSyncQueue, listSchedules, removeSchedule, resolveSchedule, runNow, setSchedule, validateScheduleName, type ScheduleSummary } from '../../schedule/index.js';
+import { createSyncQueue, listSchedules, removeSchedule, resolveSchedule, runNow, scheduleJson, setSchedule, validateScheduleName, type ScheduleSummary } from '../../schedule/index.js';
 import { json, note, out } from '../output.js';
 
 /** The flags of `schedule set` are the schedule's fields, its name aside. */
@@ -50,7 +50,7 @@ function summaryLine(s: ScheduleSummary): string {
 export async function scheduleListCommand(flags: { json?: boolean }): Promise<number> {
   const list = await withSyncQueue((p, q, prefix) => listSchedules(q, p.store.redis, p.store, prefix));
   if (flags.json) {
-    json(list.map((s) => ({ name: s.name, cron: s.cron, tz: s.tz, source: s.definition?.source ?? null, mode: s.definition?.mode ?? null, next: s.next?.toISOString() ?? null, lastBatchId: s.state.lastBatchId })));
+    json(list.map(scheduleJson));
   } else if (list.length === 0) {
     out('no schedules');
   } else {

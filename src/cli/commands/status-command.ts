@@ -1,8 +1,9 @@
 import { loadConfig } from '../../config/index.js';
 import { AppError } from '../../errors.js';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { countsOf, type BatchStatus, type BatchStore } from '../../queue/batch-store.js';
+import type { BatchStatus, BatchStore } from '../../queue/batch-store.js';
 import { openStore } from '../../queue/open-store.js';
+import { batchListEntryJson, statusJson } from '../../report/status-json.js';
 import { json, out } from '../output.js';
 
 /** Live progress until the batch finishes or the user presses Ctrl-C; returns the last status seen. */
@@ -32,15 +33,6 @@ export interface StatusFlags {
   watch?: boolean;
 }
 
-/** The fields of `status --json` for one batch (a contract for scripts). */
-export function statusJson(b: BatchStatus) {
-  return {
-    batchId: b.batchId,
-    ...countsOf(b),
-    done: b.done,
-  };
-}
-
 export async function statusCommand(batchId: string | undefined, flags: StatusFlags): Promise<number> {
   const config = loadConfig();
   const handle = await openStore(config);
@@ -55,7 +47,7 @@ export async function statusCommand(batchId: string | undefined, flags: StatusFl
     }
     const list = await handle.store.listBatches(20);
     if (flags.json) {
-      json(list.map((b) => ({ ...statusJson(b), source: b.source, state: b.state, createdAt: b.createdAt, finishedAt: b.finishedAt })));
+      json(list.map(batchListEntryJson));
     } else if (list.length === 0) {
       out('no batches');
     } else {
