@@ -35,7 +35,8 @@ export function createProgress(options: ProgressOptions): Progress {
   const meter = createSpeedMeter();
   const paceOf = (b: BatchStatus) => {
     const pace = meter.sample(doneOf(b), b.rows);
-    return { speed: pace.speed, eta: formatEta(pace.etaSeconds), failures: failuresOf(b) };
+    // `timeLeft`, not `eta`: cli-progress fills `{eta}` itself, from every value since the bar started.
+    return { speed: pace.speed, timeLeft: formatEta(pace.etaSeconds), failures: failuresOf(b) };
   };
   if (options.tty ?? process.stderr.isTTY) return barProgress(options, paceOf);
   const every = options.plainEveryMs ?? 5000;
@@ -47,27 +48,27 @@ export function createProgress(options: ProgressOptions): Progress {
       const p = paceOf(b);
       if (now - last < every && !b.done) return;
       last = now;
-      toStderr(`progress ${b.batchId}: ${doneOf(b)}/${b.rows} rows, ${p.speed}/s, failures ${p.failures}, ETA ${p.eta}`);
+      toStderr(`progress ${b.batchId}: ${doneOf(b)}/${b.rows} rows, ${p.speed}/s, failures ${p.failures}, ETA ${p.timeLeft}`);
     },
     log: toStderr,
     stop: () => undefined,
   };
 }
 
-type PaceOf = (b: BatchStatus) => { speed: number; eta: string; failures: number };
+type PaceOf = (b: BatchStatus) => { speed: number; timeLeft: string; failures: number };
 
 // A MultiBar with one bar, because only MultiBar can print lines above the bar without tearing it.
 function barProgress(options: ProgressOptions, paceOf: PaceOf): Progress {
   const bars = new cliProgress.MultiBar(
     {
-      format: '{batch} {bar} {value}/{total} rows | {speed}/s | ETA {eta} | failures {failures}',
+      format: '{batch} {bar} {value}/{total} rows | {speed}/s | ETA {timeLeft} | failures {failures}',
       hideCursor: true,
       barsize: 24,
       stream: process.stderr,
     },
     cliProgress.Presets.shades_classic,
   );
-  const bar = bars.create(options.total, 0, { batch: options.batchId, speed: 0, eta: '--', failures: 0 });
+  const bar = bars.create(options.total, 0, { batch: options.batchId, speed: 0, timeLeft: '--', failures: 0 });
   let active = true;
   return {
     update(b) {

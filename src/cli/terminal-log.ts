@@ -11,8 +11,13 @@ const MAX_LINE = 400;
  * might carry) dropped, so nothing from outside can move the cursor or tear the bar.
  */
 function flat(text: string, max: number): string {
-  // eslint-disable-next-line no-control-regex
-  const clean = text.replace(/\s*[\r\n]+\s*/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f]/g, '').trim();
+  /* eslint-disable no-control-regex */
+  const clean = text
+    .replace(/\s*[\r\n]+\s*/g, ' ')
+    .replace(/\u001b\[[0-9;?]*[ -/]*[@-~]/g, '')
+    .replace(/[\u0000-\u001f\u007f-\u009f]/g, '')
+    .trim();
+  /* eslint-enable no-control-regex */
   return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
 }
 
