@@ -37,4 +37,14 @@ describe('status --watch --exit-status', () => {
     // Without --exit-status the same watch exits 0, as before.
     expect((await e.cli(['status', 'watch-failed', '--watch'])).code).toBe(0);
   });
+
+  it('exits 130 when Ctrl-C leaves the watch before the batch finished', async () => {
+    const imp = await e.cli(['import', e.file('nobody-works.csv', csvRows(3)), '--batch', 'watch-left']);
+    expect(imp.code, imp.stderr).toBe(0);
+    const watch = spawnCli(['status', 'watch-left', '--watch', '--exit-status'], e.env());
+    const out = collect(watch);
+    await waitFor('the first progress line', () => out.stderr().includes('progress watch-left: 0/3 rows'));
+    watch.kill('SIGINT');
+    expect(await exitOf(watch), out.stderr()).toBe(130);
+  });
 });
