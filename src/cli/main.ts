@@ -9,6 +9,8 @@ import { addSimOptions, type SimFlags } from './commands/sim-command.js';
 import type { StatusFlags } from './commands/status-command.js';
 import type { WorkerFlags } from './commands/worker-command.js';
 import { note } from './output.js';
+import { addCommandHelp } from './command-help.js';
+import { packageVersion } from './package-version.js';
 
 // Each command's module is imported inside its action, so a command loads only what it uses: `status` and
 // `report` never load bullmq, and `import` carries no worker, simulator or S1 client code through a long run.
@@ -39,7 +41,12 @@ process.on('unhandledRejection', (err) => {
 });
 
 const program = new Command();
-program.name('bulk-assign').description('Put SoftwareOne Marketplace account users into user groups, in bulk, from a CSV file.').showHelpAfterError();
+program
+  .name('bulk-assign')
+  .description('Put SoftwareOne Marketplace account users into user groups, in bulk, from a CSV file.')
+  .version(packageVersion(), '-V, --version', 'print the version')
+  .showHelpAfterError();
+addCommandHelp(program);
 
 program
   .command('import <file>')
@@ -63,6 +70,7 @@ program
   .description("a batch's counts, or the recent batches")
   .option('--json', 'print JSON')
   .option('--watch', 'show live progress until the batch finishes')
+  .option('--exit-status', 'exit 2 if the batch finished with failed, invalid or duplicate rows (0 if all succeeded)')
   .action((batch: string | undefined, o: StatusFlags) => run(async () => (await import('./commands/status-command.js')).statusCommand(batch, o)));
 
 program
@@ -81,6 +89,7 @@ program
   .option('--sim', 'start the built-in S1 simulator on a free port and use it')
   .option('--loose-ids', 'accept any safe id, not only the documented AUSR-/UGR- shapes')
   .option('--skip-existing', 'read current memberships first (GET list call) and send only pairs not yet in place')
+  .option('--json', "print only the batch's final status JSON on stdout (as `status <batch> --json`); logs go to stderr")
   .action((file: string, o: RunFlags) => run(async () => (await import('./commands/run-command.js')).runCommand(file, o)));
 
 program

@@ -2,14 +2,15 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig, type Config, type ConfigOverrides } from '../../config/index.js';
 import { AppError } from '../../errors.js';
-import { createLogger } from '../../log/logger.js';
 import { importBatch, inPlaceFromServer, makeBatchId, openProducer, validateBatchId, type BatchStatus } from '../../queue/index.js';
 import { formatSummary, writeReport } from '../../report/index.js';
 import { checkS1, startWorker } from '../../worker/index.js';
 import { startDemo } from '../demo.js';
-import { note, out } from '../output.js';
+import { json, note, out } from '../output.js';
 import { createProgress } from '../progress.js';
+import { createRunLog } from '../run-log.js';
 import { waitForShutdown } from '../shutdown.js';
+import { statusJson } from '../../report/status-json.js';
 
 export interface RunFlags {
   batch?: string;
@@ -19,14 +20,18 @@ export interface RunFlags {
   sim?: boolean;
   looseIds?: boolean;
   skipExisting?: boolean;
+  /** Print only the final status JSON on stdout (the object of `status <batch> --json`); everything else on stderr. */
+  json?: boolean;
 }
 
 /**
  * import + work in this process (other workers may help) + wait for the batch + report. Exit 0 when every row
- * succeeded, 2 when the batch finished with failed, invalid or duplicate rows, 1 on a fatal error.
+ * succeeded, 2 when the batch finished with failed, invalid or duplicate rows, 1 on a fatal error. Its last words
+ * (the summary, or the status JSON with --json) are printed after every cleanup, so nothing follows them.
  */
 export async function runCommand(file: string, flags: RunFlags): Promise<number> {
   const cleanups: Array<() => Promise<unknown>> = [];
+  let lastWords: (() => void) | undefined;
   try {
     const overrides: ConfigOverrides = { rateLimit: flags.rate, concurrency: flags.concurrency };
     let config: Config;
@@ -41,9 +46,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
     // URL and token are proved before anything is queued: a wrong one would leave a batch nobody can finish.
     await checkS1(config);
     const batchId = flags.batch !== undefined ? validateBatchId(flags.batch) : makeBatchId(file);
-    // On a terminal the bar is the view of progress; row lines would tear it, so only warnings are logged there.
-    const level = process.stderr.isTTY && !process.env.LOG_LEVEL ? 'warn' : config.logLevel;
-    const log = createLogger({ level });
+    const { log, attach } = createRunLog(config, { json: flags.json ?? false });
 
     const producer = await openProducer(config, 'worker');
     cleanups.push(() => producer.close());
@@ -56,7 +59,8 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
     const shutdown = waitForShutdown(log, config.shutdownGraceSeconds, (force) => worker.close(force));
     cleanups.push(async () => shutdown.dispose());
 
-    const progress = createProgress(imported.rows);
+    const progress = createProgress({ batchId, total: imported.rows });
+    attach(progress);
     let status: BatchStatus | undefined;
     let fatalError: AppError | undefined;
     void worker.fatal.then((err) => {
@@ -77,10 +81,17 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
       return interrupted;
     }
     const written = await writeReport(producer.store, batchId, flags.out ?? join(config.reportDir, batchId));
-    out(formatSummary(written.report, written));
+    const summary = formatSummary(written.report, written);
+    const final = (await producer.store.getBatch(batchId)) ?? status;
+    lastWords = () => {
+      if (!flags.json) return out(summary);
+      note(summary);
+      if (final) json(statusJson(final));
+    };
     const r = written.report;
     return r.failed + r.invalid + r.duplicate > 0 ? 2 : 0;
   } finally {
     for (const c of cleanups.reverse()) await c().catch(() => undefined);
+    lastWords?.();
   }
 }

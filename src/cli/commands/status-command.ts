@@ -12,7 +12,7 @@ async function watch(store: BatchStore, first: BatchStatus): Promise<BatchStatus
   const onSignal = () => (stop = true);
   process.once('SIGINT', onSignal);
   const { createProgress } = await import('../progress.js');
-  const progress = createProgress(first.rows);
+  const progress = createProgress({ batchId: first.batchId, total: first.rows });
   let b = first;
   try {
     for (;;) {
@@ -31,9 +31,18 @@ async function watch(store: BatchStore, first: BatchStatus): Promise<BatchStatus
 export interface StatusFlags {
   json?: boolean;
   watch?: boolean;
+  /** Exit 2 when the batch finished with failed, invalid or duplicate rows (like `gh run watch --exit-status`). */
+  exitStatus?: boolean;
+}
+
+/** The exit code `--exit-status` asks for: 2 for a finished batch with failures, 130 for a watch left unfinished. */
+function exitStatusOf(b: BatchStatus, watched: boolean): number {
+  if (!b.done) return watched ? 130 : 0;
+  return b.failed + b.invalid + b.duplicate > 0 ? 2 : 0;
 }
 
 export async function statusCommand(batchId: string | undefined, flags: StatusFlags): Promise<number> {
+  if (flags.exitStatus && batchId === undefined) throw new AppError('config', '--exit-status needs a batch id: bulk-assign status <batch> --watch --exit-status');
   const config = loadConfig();
   const handle = await openStore(config);
   try {
@@ -43,7 +52,7 @@ export async function statusCommand(batchId: string | undefined, flags: StatusFl
       if (!b) throw new AppError('not-found', `no batch ${batchId} (check the id with \`bulk-assign status\`; batches expire after ${config.batchRetentionDays} days)`);
       if (flags.json) json(statusJson(b));
       else out(`${b.batchId} ${b.state}: ${b.rows} rows, assigned ${b.assigned}, already member ${b.alreadyMember}, failed ${b.failed}, invalid ${b.invalid}, duplicate ${b.duplicate}, pending ${b.pending}`);
-      return 0;
+      return flags.exitStatus ? exitStatusOf(b, flags.watch ?? false) : 0;
     }
     const list = await handle.store.listBatches(20);
     if (flags.json) {
