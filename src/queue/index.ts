@@ -10,3 +10,4 @@ export { GlobalRateLimiter, LimiterClosedError, type RateSlot } from './global-r
 export { createRedis, connectRedis, createRedisOutageLog, describeRedisUrl, evictionPolicyWarning, isRedisConnectionError, type RedisOutageLog } from './redis-connection.js';
 export { batchKeys, globalKeys, ASSIGN_QUEUE } from './keys.js';
 export type { Outcome, FailureDetail } from './outcomes.js';
+export { batchGoneError } from './batch-gone.js';

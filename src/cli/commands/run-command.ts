@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig, type Config, type ConfigOverrides } from '../../config/index.js';
 import { AppError } from '../../errors.js';
-import { importBatch, inPlaceFromServer, makeBatchId, openProducer, validateBatchId, type BatchStatus } from '../../queue/index.js';
+import { batchGoneError, importBatch, inPlaceFromServer, makeBatchId, openProducer, validateBatchId, type BatchStatus } from '../../queue/index.js';
 import { formatSummary, writeReport } from '../../report/index.js';
 import { checkS1, startWorker } from '../../worker/index.js';
 import { startDemo } from '../demo.js';
@@ -68,13 +68,19 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
     });
     let interrupted: number | undefined;
     void shutdown.done.then((code) => (interrupted = code === 0 ? 130 : code));
-    for (;;) {
-      status = await producer.store.getBatch(batchId);
-      if (status) progress.update(status);
-      if (status?.done || fatalError || interrupted !== undefined) break;
-      await sleep(200);
+    try {
+      for (;;) {
+        const seen = await producer.store.getBatch(batchId);
+        // The import created it: if it is gone now, Redis lost it, and waiting would never end.
+        if (!seen) throw batchGoneError(batchId);
+        status = seen;
+        progress.update(status);
+        if (status.done || fatalError || interrupted !== undefined) break;
+        await sleep(200);
+      }
+    } finally {
+      progress.stop();
     }
-    progress.stop();
     if (fatalError) throw fatalError;
     if (interrupted !== undefined) {
       note(`interrupted: batch ${batchId} keeps its pending rows; a worker will finish them (bulk-assign worker)`);

@@ -2,6 +2,7 @@ import { loadConfig } from '../../config/index.js';
 import { AppError } from '../../errors.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BatchStatus, BatchStore } from '../../queue/batch-store.js';
+import { batchGoneError } from '../../queue/batch-gone.js';
 import { openStore } from '../../queue/open-store.js';
 import { batchListEntryJson, statusJson } from '../../report/status-json.js';
 import { json, out } from '../output.js';
@@ -19,7 +20,9 @@ async function watch(store: BatchStore, first: BatchStatus): Promise<BatchStatus
       progress.update(b);
       if (b.done || stop) break;
       await sleep(500);
-      b = (await store.getBatch(b.batchId)) ?? b;
+      const next = await store.getBatch(b.batchId);
+      if (!next) throw batchGoneError(b.batchId);
+      b = next;
     }
   } finally {
     progress.stop();
