@@ -5,7 +5,7 @@ import type { Queue } from 'bullmq';
 import pLimit from 'p-limit';
 import { readAssignments, type RowResult } from '../csv/index.js';
 import type { Logger } from '../log/logger.js';
-import { assignJobId } from './assign-job-id.js';
+import { assignJob } from './assign-job.js';
 import type { BatchStore } from './batch-store.js';
 import { fileFingerprint } from './file-fingerprint.js';
 import type { FailureDetail } from './outcomes.js';
@@ -135,7 +135,7 @@ export async function importBatch(path: string, store: BatchStore, queue: Queue,
       }
     }
     if (rejected.length > 0) {
-      const results = await store.recordOutcomes(batchId, rejected);
+      const results = await store.recordOutcomesInBulk(batchId, rejected);
       results.forEach((res, i) => {
         const d = rejected[i]!;
         if (res.changed) blog.info({ jobId: null, line: d.line, accountUserId: d.accountUserId, groupId: d.groupId, outcome: d.outcome, reason: d.reason, message: d.message }, 'row outcome');
@@ -150,14 +150,7 @@ export async function importBatch(path: string, store: BatchStore, queue: Queue,
       return Number.isNaN(c) || c === 0;
     });
     if (todo.length === 0) return;
-    await queue.addBulk(
-      todo.map((r) => ({
-        name: 'assign',
-        // No attempts or backoff here: the worker applies its own (applyRetryPolicy), so they are not stored per job.
-        data: { u: r.accountUserId, g: r.groupId },
-        opts: { jobId: assignJobId(batchId, r.line) },
-      })),
-    );
+    await queue.addBulk(todo.map((r) => assignJob(batchId, r)));
     enqueued += todo.length;
   };
 

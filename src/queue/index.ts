@@ -1,11 +1,14 @@
 export { BatchStore, toStatus, type BatchStatus, type RecordResult } from './batch-store.js';
 export { importBatch, planFile, validateFile, type ImportOptions, type ImportResult, type Plan, type ValidationCounts } from './import-batch.js';
 export { inPlaceFromServer, readExistingMemberships, type ExistingMemberships } from './skip-existing.js';
-export { retryBatch, TRANSIENT_REASON, type RetryOptions, type RetryResult } from './retry-batch.js';
+export { retryBatch, type RetryOptions, type RetryResult } from './retry-batch.js';
+export { isTransientReason } from './transient-reason.js';
 export { makeBatchId, validateBatchId, BATCH_ID_PATTERN } from './batch-id.js';
 export { openProducer, type Producer } from './producer.js';
+export { openStore, type OpenStoreOptions, type StoreHandle } from './open-store.js';
+export { ASSIGN_JOB, assignJob, type AssignJob, type AssignPayload } from './assign-job.js';
 export { startWorker, type WorkerHandle, type AuthFailure } from './start-worker.js';
-export { GlobalRateLimiter, LimiterClosedError, type RateSlot } from './global-rate-limiter.js';
+export { OutboundRateLimiter, LimiterClosedError, type OutboundRateLimiterOptions } from './outbound-rate-limiter.js';
 export { createRedis, connectRedis, describeRedisUrl, evictionPolicyWarning } from './redis-connection.js';
 export { batchKeys, globalKeys, ASSIGN_QUEUE } from './keys.js';
 export type { Outcome, FailureDetail } from './outcomes.js';

@@ -1,6 +1,6 @@
 import type { Job, Queue } from 'bullmq';
-import type { AssignPayload } from '../../jobs/index.js';
 import type { Logger } from '../log/logger.js';
+import type { AssignPayload } from './assign-job.js';
 import { parseAssignJobId } from './assign-job-id.js';
 import type { BatchStore, RecordResult } from './batch-store.js';
 
@@ -22,7 +22,7 @@ export async function recordFailedJob(store: BatchStore, job: Job<AssignPayload>
   const { u, g } = job.data;
   const message = (job.failedReason || 'failed').slice(0, 300);
   const reason = /stalled/i.test(message) ? 'stalled' : 'error';
-  const res = await store.recordOutcome(batchId, { line, accountUserId: u, groupId: g, outcome: 'failed', reason, attempts: job.attemptsMade, message }, 'if-absent');
+  const res = await store.recordOutcomeCoalesced(batchId, { line, accountUserId: u, groupId: g, outcome: 'failed', reason, attempts: job.attemptsMade, message }, 'if-absent');
   if (res.changed) log.warn({ batchId, jobId: job.id, line, accountUserId: u, groupId: g, outcome: 'failed', reason, attempts: job.attemptsMade, message }, 'row outcome');
   await job.remove().catch(() => undefined);
   return { ...res, batchId };

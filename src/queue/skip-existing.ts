@@ -3,8 +3,7 @@ import { requireToken, type Config } from '../config/index.js';
 import { AppError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import { classifyStatus, createS1Client, parseRetryAfter, problemMessage, S1TransportError } from '../s1/index.js';
-import { loadScripts } from './scripts.js';
-import { GlobalRateLimiter } from './global-rate-limiter.js';
+import { OutboundRateLimiter } from './outbound-rate-limiter.js';
 import { globalKeys } from './keys.js';
 import type { ImportOptions } from './import-batch.js';
 import { connectRedis, createRedis } from './redis-connection.js';
@@ -34,7 +33,7 @@ export async function readExistingMemberships(config: Config, log: Logger, pageS
   const token = requireToken(config);
   const redis = createRedis(config.redisUrl, 'producer');
   await connectRedis(redis, config.redisUrl);
-  const limiter = new GlobalRateLimiter(loadScripts(redis), globalKeys(config.prefix), { rate: config.rateLimit, slackMs: config.rateSlackMs });
+  const limiter = new OutboundRateLimiter(redis, globalKeys(config.prefix), { rate: config.rateLimit, slackMs: config.rateSlackMs });
   const client = createS1Client({ baseUrl: config.apiUrl, token, timeoutMs: config.timeoutMs, connections: 2 });
   const pairs = new Set<string>();
   const users = new Set<string>();

@@ -11,7 +11,7 @@ import { writeReport } from '../report/index.js';
 import { createS1Client } from '../s1/index.js';
 import { createAssignQueue } from './assign-queue.js';
 import { BatchStore } from './batch-store.js';
-import { GlobalRateLimiter } from './global-rate-limiter.js';
+import { OutboundRateLimiter } from './outbound-rate-limiter.js';
 import { reconcileFailedJobs, recordFailedJob } from './reconcile-failed.js';
 import { ASSIGN_QUEUE, globalKeys } from './keys.js';
 import { connectRedis, createRedis, evictionPolicyWarning } from './redis-connection.js';
@@ -99,7 +99,7 @@ export async function startWorker(config: Config, log: Logger, options: StartWor
       log.info('a new API token is configured: resuming the queue that a rejected token had paused');
     }
 
-    const limiter = new GlobalRateLimiter(store.scripts, gkeys, {
+    const limiter = new OutboundRateLimiter(redis, gkeys, {
       rate: config.rateLimit,
       slackMs: config.rateSlackMs,
       onError: (err) => log.warn({ err: (err as Error).message }, 'rate limiter could not reach Redis; retrying'),

@@ -47,7 +47,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
     const log = createLogger({ level });
     if (sim) note(`Using the built-in S1 simulator at ${sim.url}`);
 
-    const producer = await openProducer(config, 'worker');
+    const producer = await openProducer(config, { ridesOutRedisRestarts: true });
     cleanups.push(() => producer.close());
     const inPlace = flags.skipExisting ? await inPlaceFromServer(config, log) : undefined;
     const imported = await importBatch(file, producer.store, producer.queue, log, { batchId, looseIds: flags.looseIds ?? false, inPlace });
