@@ -6,6 +6,7 @@ COPY src ./src
 COPY jobs ./jobs
 COPY bench ./bench
 COPY bin ./bin
+# npm ci runs `prepare` (npm run build): tsc, then the Lua scripts of src/queue copied beside their loaders in dist.
 RUN npm ci --no-audit --no-fund && npm prune --omit=dev
 
 FROM node:24-bookworm-slim

@@ -3,7 +3,7 @@
  *
  * Payload: {@link AssignPayload} (the two ids; never the token).
  * Job id: `<batchId>-<line>` (deterministic, so importing the same file again adds nothing); the batch and line are
- *   read back from it (src/queue/assign-job-id.ts).
+ *   read back from it (src/queue/assign-job-id.ts; payload, name and id built by src/queue/assign-job.ts).
  * Idempotency key sent to S1: the job id.
  * Retry policy: BullMQ attempts (the worker's S1_MAX_ATTEMPTS) with exponential backoff and full jitter for
  *   5xx/408/425, timeouts and resets; 429 waits for Retry-After queue-wide without using an attempt; 400/404/409/422
@@ -15,33 +15,20 @@ import { RateLimitError, UnrecoverableError, type Job } from 'bullmq';
 import type { Config } from '../src/config/index.js';
 import type { Logger } from '../src/log/logger.js';
 import { logRowOutcome } from '../src/log/row-outcome.js';
+import { ASSIGN_JOB, type AssignPayload } from '../src/queue/assign-job.js';
 import { parseAssignJobId } from '../src/queue/assign-job-id.js';
 import type { BatchStore } from '../src/queue/batch-store.js';
-import { LimiterClosedError, type RateSlot } from '../src/queue/global-rate-limiter.js';
+import { LimiterClosedError } from '../src/queue/outbound-rate-limiter.js';
 import type { FailureDetail, Outcome } from '../src/queue/outcomes.js';
-import { TRANSPORT_CLASS, S1TransportError, announcedLimit, classifyStatus, groupsContain, jitterBackoff, parseRetryAfter, problemMessage, type S1Answer, type S1Client } from '../src/s1/index.js';
+import { TRANSPORT_CLASS, S1TransportError, announcedLimit, classifyStatus, groupsContain, jitterBackoff, parseRetryAfter, problemMessage, type S1Answer, type S1Client, type WireObserver } from '../src/s1/index.js';
 
-export const ASSIGN_JOB = 'assign';
-
-/**
- * Short keys, and nothing the job id already says: a million pending jobs each carry this, bytes per job are bytes
- * of Redis memory, and a value over Redis' `hash-max-listpack-value` (64 bytes by default) makes the whole job hash
- * take twice the memory.
- */
-export interface AssignPayload {
-  /** account user id (validated at import) */
-  u: string;
-  /** user group id (validated at import) */
-  g: string;
-  /** 429 answers this row has had so far */
-  r?: number;
-}
+export { ASSIGN_JOB, type AssignPayload };
 
 export interface AssignContext {
   client: S1Client;
-  limiter: { acquire(): Promise<RateSlot>; pause(ms: number): Promise<void>; learn(announced: number | undefined): Promise<number> };
+  limiter: { acquire(): Promise<WireObserver>; pause(ms: number): Promise<void>; learn(announced: number | undefined): Promise<number> };
   /** What a row needs of the batch record: its outcome, its request counts, a deprecation notice. */
-  store: Pick<BatchStore, 'recordOutcome' | 'countRequest' | 'noteDeprecation'>;
+  store: Pick<BatchStore, 'recordOutcomeCoalesced' | 'countRequest' | 'noteDeprecation'>;
   config: Config;
   log: Logger;
   /** The token was rejected: stop taking jobs everywhere. */
@@ -102,7 +89,7 @@ export function createAssignProcessor(ctx: AssignContext) {
     const finish = async (outcome: Outcome, reason: string, httpStatus: number | undefined, message?: string): Promise<void> => {
       const detail: FailureDetail = { line, accountUserId, groupId, outcome, reason, httpStatus, attempts: attempt, message };
       // The request is counted in the same round trip as the outcome.
-      const res = await ctx.store.recordOutcome(batchId, detail, 'set', countAs);
+      const res = await ctx.store.recordOutcomeCoalesced(batchId, detail, 'set', countAs);
       if (res.changed) logRowOutcome(ctx.log, { ...at, accountUserId, groupId, outcome, reason, httpStatus, attempts: attempt, durationMs: Math.round(performance.now() - started), message });
       if (res.done) ctx.onBatchDone(batchId);
     };
@@ -115,7 +102,7 @@ export function createAssignProcessor(ctx: AssignContext) {
       // undefined: put back unsent (the token was rejected, or the limiter closed for shutdown).
       answer = await ctx.withConnection(async () => {
         if (ctx.isAuthFailed()) return undefined;
-        let slot: RateSlot;
+        let slot: WireObserver;
         try {
           slot = await ctx.limiter.acquire();
         } catch (err) {
@@ -200,7 +187,7 @@ export function createAssignProcessor(ctx: AssignContext) {
    */
   async function recordEvicted(job: Job<AssignPayload>, batchId: string, line: number): Promise<never> {
     const message = `Redis evicted this row's job (its ids are lost): set maxmemory-policy noeviction and import line ${line} of the file again`;
-    const res = await ctx.store.recordOutcome(batchId, { line, accountUserId: '', groupId: '', outcome: 'failed', reason: 'evicted', attempts: job.attemptsMade + 1, message }, 'set');
+    const res = await ctx.store.recordOutcomeCoalesced(batchId, { line, accountUserId: '', groupId: '', outcome: 'failed', reason: 'evicted', attempts: job.attemptsMade + 1, message }, 'set');
     if (res.changed) logRowOutcome(ctx.log, { batchId, jobId: job.id ?? null, line, accountUserId: '', groupId: '', outcome: 'failed', reason: 'evicted', message });
     if (res.done) ctx.onBatchDone(batchId);
     throw new UnrecoverableError('evicted');

@@ -7,16 +7,18 @@
 import { createReadStream } from 'node:fs';
 import { Queue } from 'bullmq';
 import { parse } from 'csv-parse';
+import { ASSIGN_JOB } from '../../src/queue/assign-job.js';
+import { ASSIGN_QUEUE } from '../../src/queue/keys.js';
 
 const [file, redisUrl, prefix] = process.argv.slice(2);
 if (!file || !redisUrl || !prefix) throw new Error('usage: addbulk-import <csv> <redisUrl> <prefix>');
 
 const url = new URL(redisUrl);
-const queue = new Queue('assign', { connection: { host: url.hostname, port: Number(url.port) }, prefix });
+const queue = new Queue(ASSIGN_QUEUE, { connection: { host: url.hostname, port: Number(url.port) }, prefix });
 let chunk: { name: string; data: { accountUserId: string; groupId: string } }[] = [];
 let enqueued = 0;
 for await (const rec of createReadStream(file).pipe(parse({ columns: true })) as AsyncIterable<Record<string, string>>) {
-  chunk.push({ name: 'assign', data: { accountUserId: rec.accountUserId ?? '', groupId: rec.groupId ?? '' } });
+  chunk.push({ name: ASSIGN_JOB, data: { accountUserId: rec.accountUserId ?? '', groupId: rec.groupId ?? '' } });
   if (chunk.length === 1000) {
     await queue.addBulk(chunk);
     enqueued += chunk.length;

@@ -11,7 +11,8 @@
  */
 import { Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
-import type { AssignPayload } from '../../jobs/index.js';
+import type { AssignPayload } from '../../src/queue/assign-job.js';
+import { ASSIGN_QUEUE } from '../../src/queue/keys.js';
 import { createS1Client, groupsContain } from '../../src/s1/index.js';
 
 const [redisUrl, prefix, apiUrl, token, connectionsText, jobsText, rowsText] = process.argv.slice(2);
@@ -24,7 +25,7 @@ const client = createS1Client({ baseUrl: apiUrl, token, connections: Number(conn
 const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
 let completed = 0;
 const worker = new Worker<AssignPayload>(
-  'assign',
+  ASSIGN_QUEUE,
   async (job: Job<AssignPayload>) => {
     const answer = await client.assignToGroup(job.data.u, job.data.g, { idempotencyKey: job.id });
     if (answer.status !== 200 || !groupsContain(answer.body, job.data.g)) {

@@ -8,6 +8,7 @@
  */
 import { Worker, type Job } from 'bullmq';
 import { request } from 'undici';
+import { ASSIGN_QUEUE } from '../../src/queue/keys.js';
 
 const [redisUrl, prefix, apiUrl, token, maxText, concurrencyText] = process.argv.slice(2);
 if (!redisUrl || !prefix || !apiUrl || !token || !maxText || !concurrencyText) {
@@ -21,7 +22,7 @@ interface Row {
 
 const url = new URL(redisUrl);
 const worker: Worker<Row> = new Worker<Row>(
-  'assign',
+  ASSIGN_QUEUE,
   async (job: Job<Row>) => {
     const res = await request(`${apiUrl}/public/v1/accounts/account-users/${encodeURIComponent(job.data.accountUserId)}/groups`, {
       method: 'POST',

@@ -1,4 +1,6 @@
 import { Queue } from 'bullmq';
+import { ASSIGN_JOB } from '../../src/queue/assign-job.js';
+import { ASSIGN_QUEUE } from '../../src/queue/keys.js';
 import { spawnNode, type NodeChild } from './child-process.js';
 import { benchGroupId, benchUserId } from './csv-fixture.js';
 import type { BenchContext } from './context.js';
@@ -9,11 +11,11 @@ import { pollUntil } from './wait.js';
 /** Enqueues rows 1..n as bare BullMQ jobs ({accountUserId, groupId}), addBulk of 1,000 at a time. */
 export async function enqueueBare(ctx: BenchContext, prefix: string, rows: number): Promise<void> {
   const url = new URL(ctx.redis.url);
-  const queue = new Queue('assign', { connection: { host: url.hostname, port: Number(url.port) }, prefix });
+  const queue = new Queue(ASSIGN_QUEUE, { connection: { host: url.hostname, port: Number(url.port) }, prefix });
   try {
     for (let start = 1; start <= rows; start += 1000) {
       const jobs = [];
-      for (let i = start; i < Math.min(rows + 1, start + 1000); i++) jobs.push({ name: 'assign', data: { accountUserId: benchUserId(i), groupId: benchGroupId(i) } });
+      for (let i = start; i < Math.min(rows + 1, start + 1000); i++) jobs.push({ name: ASSIGN_JOB, data: { accountUserId: benchUserId(i), groupId: benchGroupId(i) } });
       await queue.addBulk(jobs);
     }
   } finally {

@@ -1,5 +1,6 @@
 import pLimit from 'p-limit';
 import { BatchStore } from '../../src/queue/batch-store.js';
+import { batchKeys } from '../../src/queue/keys.js';
 import { OUTCOME_CODE, type FailureDetail } from '../../src/queue/outcomes.js';
 import type { BenchContext } from './context.js';
 import { benchGroupId, benchUserId } from './csv-fixture.js';
@@ -25,7 +26,7 @@ function outcomeOf(i: number): FailureDetail {
 
 /**
  * Writes a finished batch of `rows` rows with the project's BatchStore, as a real run leaves it, without a million
- * HTTP calls. Every row with a detail (failed, invalid, duplicate: 1.2%) goes through `recordOutcomes` (the real Lua,
+ * HTTP calls. Every row with a detail (failed, invalid, duplicate: 1.2%) goes through `recordOutcomesInBulk` (the real Lua,
  * in pipelines of 1,000); the assigned rows, which leave only an outcome byte and two counters, are written in one
  * go in the same layout (keys.ts, OUTCOME_CODE): a million single-row Lua calls would take about a minute here.
  * createBatch and finishImport are the store's own, and finishImport must find the counts adding up.
@@ -33,7 +34,7 @@ function outcomeOf(i: number): FailureDetail {
 export async function buildFinishedBatch(ctx: BenchContext, prefix: string, batchId: string, rows: number): Promise<FinishedBatchCounts> {
   const store = new BatchStore(ctx.redis.client, prefix, 3600);
   await store.createBatch(batchId, `bench:${rows}`, `/bench/${batchId}.csv`, rows, false);
-  const k = store.keys(batchId);
+  const k = batchKeys(prefix, batchId);
   const counts: FinishedBatchCounts = { rows, assigned: 0, failed: 0, invalid: 0, duplicate: 0 };
   // Byte `line` of the outcomes string is that line's code; the header is line 1, row i is line i + 1.
   const codes = Buffer.alloc(rows + 2, 0);
@@ -48,11 +49,11 @@ export async function buildFinishedBatch(ctx: BenchContext, prefix: string, batc
     if (details.length === 1000 || (i === rows && details.length > 0)) {
       const chunk = details;
       details = [];
-      pending.push(limit(() => store.recordOutcomes(batchId, chunk)));
+      pending.push(limit(() => store.recordOutcomesInBulk(batchId, chunk)));
     }
   }
   await Promise.all(pending);
-  // SETRANGE over the whole string keeps the detail rows' codes that recordOutcomes just wrote: merge them first.
+  // SETRANGE over the whole string keeps the detail rows' codes that recordOutcomesInBulk just wrote: merge them first.
   const written = await ctx.redis.client.getBuffer(k.outcomes);
   if (written) for (let i = 0; i < written.length; i++) if (written[i] !== 0) codes[i] = written[i] as number;
   await ctx.redis.client

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
+import { ASSIGN_QUEUE } from '../../src/queue/keys.js';
 import { runNode } from '../lib/child-process.js';
 import { toolEnv } from '../lib/cli-env.js';
 import { repsFor, type BenchContext, type Scenario } from '../lib/context.js';
@@ -18,7 +19,7 @@ interface ImportFigures {
 
 async function waitingJobs(ctx: BenchContext, prefix: string): Promise<number> {
   const url = new URL(ctx.redis.url);
-  const queue = new Queue('assign', { connection: { host: url.hostname, port: Number(url.port) }, prefix });
+  const queue = new Queue(ASSIGN_QUEUE, { connection: { host: url.hostname, port: Number(url.port) }, prefix });
   try {
     return await queue.getWaitingCount();
   } finally {

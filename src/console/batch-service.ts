@@ -60,7 +60,7 @@ export type { BatchStatus, BatchReport, FailureDetail, ScheduleSummary, QueuedTi
  * failing fast like a one-shot command's: a console outlives many.
  */
 export async function openBatchService(config: Config, log: Logger): Promise<BatchService> {
-  const producer: Producer = await openProducer(config, 'worker');
+  const producer: Producer = await openProducer(config, { ridesOutRedisRestarts: true });
   let redis: Redis | undefined;
   let syncQueue: Queue | undefined;
   try {

@@ -1,32 +1,12 @@
 import type { Redis } from 'ioredis';
 import { AppError } from '../errors.js';
-import { batchKeys, globalKeys } from './keys.js';
+import { loadBatchScripts, type BatchScripts } from './batch-scripts/batch-scripts.js';
+import { batchKeys, globalKeys, outcomeScriptKeys, type BatchKeys, type GlobalKeys, type OutcomeScriptKeys } from './keys.js';
+import { toStatus, type BatchStatus } from './batch-status.js';
 import { OUTCOME_CODE, type FailureDetail, type Outcome } from './outcomes.js';
-import { loadScripts, type Scripts } from './scripts.js';
 
-/** A batch as `status --json` and the report see it. */
-export interface BatchStatus {
-  batchId: string;
-  source: string;
-  /** `paused`: S1 rejected the token and every worker stopped; the rows wait for a worker with a valid token. */
-  state: 'importing' | 'running' | 'finished' | 'paused';
-  rows: number;
-  assigned: number;
-  alreadyMember: number;
-  failed: number;
-  invalid: number;
-  duplicate: number;
-  pending: number;
-  done: boolean;
-  createdAt: string;
-  finishedAt: string | null;
-  requests: number;
-  httpStatusCounts: Record<string, number>;
-  deprecation: string | null;
-  looseIds: boolean;
-  /** Extra fields stored at creation (ImportOptions.meta), e.g. `schedule`. */
-  meta: Record<string, string>;
-}
+// The batch's view lives in batch-status.ts; re-exported for the modules that read it with the store.
+export { countsOf, toStatus, type BatchStatus } from './batch-status.js';
 
 export interface RecordResult {
   /** The outcome was new or different: counters moved, a log line is due. */
@@ -34,8 +14,6 @@ export interface RecordResult {
   /** This call completed the batch: the caller writes the report. */
   done: boolean;
 }
-
-const num = (v: string | undefined) => (v === undefined ? 0 : Number(v));
 
 /** Rows per outcome script call: keeps one call's time in Redis to a few ms. */
 const MAX_ROWS_PER_CALL = 500;
@@ -46,40 +24,44 @@ interface PendingOutcome {
   reject: (err: unknown) => void;
 }
 
-/** Batch records and exactly-once outcome accounting in Redis. Knows nothing of BullMQ. */
+/**
+ * Batch records and exactly-once outcome accounting in Redis, as operations: its connection, keys and scripts stay
+ * inside (whoever needs the connection itself gets it from where it was opened). Knows nothing of BullMQ.
+ */
 export class BatchStore {
-  readonly scripts: Scripts;
-  private readonly global: ReturnType<typeof globalKeys>;
+  private readonly scripts: BatchScripts;
+  private readonly global: GlobalKeys;
 
+  /** `redis`: a connection the caller opened and closes; `retentionSeconds`: how long a batch's keys are kept. */
   constructor(
-    readonly redis: Redis,
-    readonly prefix: string,
+    private readonly redis: Redis,
+    private readonly prefix: string,
     private readonly retentionSeconds: number,
   ) {
-    this.scripts = loadScripts(redis);
+    this.scripts = loadBatchScripts(redis);
     this.global = globalKeys(prefix);
   }
 
-  keys(batchId: string) {
+  private keys(batchId: string): BatchKeys {
     return batchKeys(this.prefix, batchId);
   }
 
   // A worker records thousands of outcomes a second, nearly always for the same batch: keep its key list.
-  private lastKeys: { batchId: string; keys: string[] } | undefined;
+  private lastKeys: { batchId: string; keys: OutcomeScriptKeys } | undefined;
 
-  private allKeys(batchId: string): string[] {
-    if (this.lastKeys?.batchId !== batchId) this.lastKeys = { batchId, keys: Object.values(this.keys(batchId)) };
+  private outcomeKeys(batchId: string): OutcomeScriptKeys {
+    if (this.lastKeys?.batchId !== batchId) this.lastKeys = { batchId, keys: outcomeScriptKeys(this.keys(batchId)) };
     return this.lastKeys.keys;
   }
 
   /** 'created' for a new batch, 'resumed' for the same file again; throws AppError('batch-conflict') for another file. */
   async createBatch(batchId: string, fingerprint: string, source: string, rows: number, looseIds: boolean, meta: Record<string, string> = {}): Promise<'created' | 'resumed'> {
     const k = this.keys(batchId);
-    const res = await this.scripts.createBatch([k.batch, this.global.batches], [batchId, fingerprint, source, rows, Date.now(), looseIds ? 1 : 0, ...Object.entries(meta).flat()]);
+    const res = await this.scripts.createBatch(k.batch, this.global.batches, [batchId, fingerprint, source, rows, Date.now(), looseIds ? 1 : 0, ...Object.entries(meta).flat()]);
     if (res.startsWith('conflict:')) {
       throw new AppError('batch-conflict', `batch ${batchId} already holds another file (${res.slice(9) || 'unknown source'}): choose another --batch id`);
     }
-    await this.touch(batchId);
+    await this.refreshExpiry(batchId);
     return res as 'created' | 'resumed';
   }
 
@@ -90,12 +72,12 @@ export class BatchStore {
   }
 
   /**
-   * Records one row's final outcome exactly once (see RECORD_OUTCOMES). Calls made during the same turn of the event
-   * loop for the same batch share one script call: a worker finishes many rows per turn, and a call per row cost
-   * it and Redis more than the rest of the row's accounting. Each caller still learns its own row's result; the one
-   * whose row completed the batch is told `done`.
+   * Records one row's final outcome exactly once (see batch-scripts/recordOutcomes-5.lua), coalesced: calls made
+   * during the same turn of the event loop for the same batch share one script call. A worker finishes many rows
+   * per turn, and a call per row cost it and Redis more than the rest of the row's accounting. Each caller still
+   * learns its own row's result; the one whose row completed the batch is told `done`.
    */
-  recordOutcome(batchId: string, d: FailureDetail, mode: 'set' | 'if-absent' = 'set', countRequestAs?: number | string): Promise<RecordResult> {
+  recordOutcomeCoalesced(batchId: string, d: FailureDetail, mode: 'set' | 'if-absent' = 'set', countRequestAs?: number | string): Promise<RecordResult> {
     return new Promise<RecordResult>((resolve, reject) => {
       let queue = this.pending.get(batchId);
       if (queue === undefined) {
@@ -118,7 +100,7 @@ export class BatchStore {
     for (const [batchId, queue] of this.pending) {
       for (let i = 0; i < queue.length; i += MAX_ROWS_PER_CALL) {
         const part = queue.slice(i, i + MAX_ROWS_PER_CALL);
-        this.recordMany(batchId, part.map((p) => p.row)).then(
+        this.callRecordOutcomes(batchId, part.map((p) => p.row)).then(
           (results) => part.forEach((p, k) => p.resolve(results[k]!)),
           (err: unknown) => part.forEach((p) => p.reject(err)),
         );
@@ -127,26 +109,27 @@ export class BatchStore {
     this.pending.clear();
   }
 
-  /** Many outcomes in one round trip (the importer's invalid and duplicate rows). */
-  async recordOutcomes(batchId: string, details: FailureDetail[]): Promise<RecordResult[]> {
+  /** Many outcomes known together, in calls of at most 500 rows one after another (the importer's rejected rows). */
+  async recordOutcomesInBulk(batchId: string, details: FailureDetail[]): Promise<RecordResult[]> {
     const results: RecordResult[] = [];
     for (let i = 0; i < details.length; i += MAX_ROWS_PER_CALL) {
-      results.push(...(await this.recordMany(batchId, details.slice(i, i + MAX_ROWS_PER_CALL).map((d) => this.outcomeRow(d, 'set')))));
+      results.push(...(await this.callRecordOutcomes(batchId, details.slice(i, i + MAX_ROWS_PER_CALL).map((d) => this.outcomeRow(d, 'set')))));
     }
     return results;
   }
 
-  private async recordMany(batchId: string, rows: string[]): Promise<RecordResult[]> {
-    const flags = await this.scripts.recordOutcomes(this.allKeys(batchId), Date.now(), rows);
+  /** One call of the outcome script with rows already encoded (see {@link outcomeRow}). */
+  private async callRecordOutcomes(batchId: string, rows: string[]): Promise<RecordResult[]> {
+    const flags = await this.scripts.recordOutcomes(this.outcomeKeys(batchId), Date.now(), rows);
     const done = flags[rows.length] === 1;
     // The outcomes are recorded: a failed expiry refresh must not fail their callers (their jobs would retry and the
     // batch, already stamped finished, would never be told done again). The keys keep the batch's own expiry.
-    if (done) await this.touch(batchId).catch(() => undefined);
+    if (done) await this.refreshExpiry(batchId).catch(() => undefined);
     // One caller per call that completed the batch is told so (the last: the call's rows count as one step).
     return rows.map((_, k) => ({ changed: flags[k] === 1, done: done && k === rows.length - 1 }));
   }
 
-  /** A row for RECORD_OUTCOMES: its fields joined by tabs (JSON.stringify escapes any tab in the detail). */
+  /** A row for recordOutcomes-5.lua: its fields joined by tabs (JSON.stringify escapes any tab in the detail). */
   private outcomeRow(d: FailureDetail, mode: 'set' | 'if-absent', countRequestAs?: number | string): string {
     const success = d.outcome === 'assigned' || d.outcome === 'already-member';
     const detail = success ? '' : JSON.stringify(d);
@@ -161,7 +144,17 @@ export class BatchStore {
   /** Failed rows back to pending (for retry); returns how many moved. */
   async resetFailed(batchId: string, lines: number[]): Promise<number> {
     if (lines.length === 0) return 0;
-    return this.scripts.resetOutcomes(this.allKeys(batchId), lines);
+    return this.scripts.resetOutcomes(this.outcomeKeys(batchId), lines);
+  }
+
+  /** After a retry's jobs are enqueued: its reset rows become queued, so a second `retry` does not enqueue them again. */
+  async markQueued(batchId: string, lines: number[]): Promise<number> {
+    return this.scripts.markQueued(this.keys(batchId).outcomes, lines);
+  }
+
+  /** The number of the batch's next retry round (1, 2, ...): the `-r<round>` of its retried rows' job ids. */
+  async nextRetryRound(batchId: string): Promise<number> {
+    return this.redis.hincrby(this.keys(batchId).batch, 'retryRound', 1);
   }
 
   /** Counts one HTTP call (retries included) by status, or by transport failure ("timeout", "network"). */
@@ -175,9 +168,9 @@ export class BatchStore {
   }
 
   /** Keeps every key of the batch for the retention period from now. */
-  async touch(batchId: string): Promise<void> {
+  private async refreshExpiry(batchId: string): Promise<void> {
     const p = this.redis.pipeline();
-    for (const key of this.allKeys(batchId)) p.expire(key, this.retentionSeconds);
+    for (const key of this.outcomeKeys(batchId)) p.expire(key, this.retentionSeconds);
     await p.exec();
   }
 
@@ -240,51 +233,6 @@ export class BatchStore {
   async *failedLines(batchId: string, accept: (reason: string) => boolean): AsyncGenerator<FailureDetail> {
     for await (const d of this.failures(batchId)) if (d.outcome === 'failed' && accept(d.reason)) yield d;
   }
-}
-
-/** The counts every view of a batch shows (status --json, report.json), adding up to `rows`. */
-export function countsOf(b: BatchStatus) {
-  const { rows, assigned, alreadyMember, failed, invalid, duplicate, pending } = b;
-  return { rows, assigned, alreadyMember, failed, invalid, duplicate, pending };
-}
-
-export function toStatus(h: Record<string, string>): BatchStatus {
-  const rows = num(h.rows);
-  const assigned = num(h.assigned);
-  const alreadyMember = num(h['already-member']);
-  const failed = num(h.failed);
-  const invalid = num(h.invalid);
-  const duplicate = num(h.duplicate);
-  const httpStatusCounts: Record<string, number> = {};
-  const meta: Record<string, string> = {};
-  let requests = 0;
-  for (const [k, v] of Object.entries(h)) {
-    if (k.startsWith('h:')) {
-      httpStatusCounts[k.slice(2)] = Number(v);
-      requests += Number(v);
-    } else if (k.startsWith('meta:')) meta[k.slice(5)] = v;
-  }
-  const done = Boolean(h.finishedAt);
-  return {
-    batchId: h.batchId ?? '',
-    source: h.source ?? '',
-    state: done ? 'finished' : h.state === 'importing' ? 'importing' : 'running',
-    rows,
-    assigned,
-    alreadyMember,
-    failed,
-    invalid,
-    duplicate,
-    pending: Math.max(0, rows - assigned - alreadyMember - failed - invalid - duplicate),
-    done,
-    createdAt: new Date(num(h.createdAt)).toISOString(),
-    finishedAt: h.finishedAt ? new Date(num(h.finishedAt)).toISOString() : null,
-    requests,
-    httpStatusCounts,
-    deprecation: h.deprecation ?? null,
-    looseIds: h.looseIds === '1',
-    meta,
-  };
 }
 
 export type { Outcome };

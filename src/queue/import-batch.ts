@@ -5,7 +5,7 @@ import type { Queue } from 'bullmq';
 import pLimit from 'p-limit';
 import { readAssignments, type RowResult } from '../csv/index.js';
 import type { Logger } from '../log/logger.js';
-import { assignJobId } from './assign-job-id.js';
+import { assignJob } from './assign-job.js';
 import type { BatchStore } from './batch-store.js';
 import { fileFingerprint } from './file-fingerprint.js';
 import type { FailureDetail } from './outcomes.js';
@@ -95,6 +95,44 @@ export async function planFile(path: string, looseIds: boolean, inPlace: (u: str
   return plan;
 }
 
+type ValidRow = Extract<RowResult, { kind: 'valid' }>;
+
+/** A chunk's rows as pass 2 handles them: outcomes to record now (rejected or already in place), rows to send. */
+function sortChunk(chunk: RowResult[], inPlaceOf: ImportOptions['inPlace']): { rejected: FailureDetail[]; valid: ValidRow[]; inPlace: number } {
+  const rejected: FailureDetail[] = [];
+  const valid: ValidRow[] = [];
+  let inPlace = 0;
+  for (const r of chunk) {
+    if (r.kind !== 'valid') {
+      rejected.push({ line: r.line, accountUserId: r.accountUserId, groupId: r.groupId, outcome: r.kind, reason: r.reason, message: r.message });
+      continue;
+    }
+    const reason = inPlaceOf?.(r.accountUserId, r.groupId);
+    if (reason === undefined) {
+      valid.push(r);
+    } else {
+      inPlace++;
+      rejected.push({ line: r.line, accountUserId: r.accountUserId, groupId: r.groupId, outcome: 'already-member', reason });
+    }
+  }
+  return { rejected, valid, inPlace };
+}
+
+/** Enqueues the valid rows of a chunk that have no outcome yet (a re-import adds only what is missing); returns how many. */
+async function enqueueMissing(store: BatchStore, queue: Queue, batchId: string, valid: ValidRow[]): Promise<number> {
+  if (valid.length === 0) return 0;
+  // One GETRANGE covers the chunk: lines are increasing, so the chunk spans [first, last].
+  const first = valid[0]!.line;
+  const codes = await store.outcomeCodes(batchId, first, valid[valid.length - 1]!.line);
+  const todo = valid.filter((r) => {
+    const c = codes.charCodeAt(r.line - first);
+    return Number.isNaN(c) || c === 0;
+  });
+  if (todo.length === 0) return 0;
+  await queue.addBulk(todo.map((r) => assignJob(batchId, r)));
+  return todo.length;
+}
+
 /**
  * Imports a file as a batch in two passes. Pass 1 validates all of it, so a file that cannot be parsed to the end
  * enqueues nothing. Pass 2 records invalid and duplicate rows and enqueues the valid ones in chunks, skipping rows
@@ -119,46 +157,16 @@ export async function importBatch(path: string, store: BatchStore, queue: Queue,
   let alreadyMember = 0;
 
   const handleChunk = async (chunk: RowResult[]): Promise<void> => {
-    const rejected: FailureDetail[] = [];
-    const valid: Extract<RowResult, { kind: 'valid' }>[] = [];
-    for (const r of chunk) {
-      if (r.kind !== 'valid') {
-        rejected.push({ line: r.line, accountUserId: r.accountUserId, groupId: r.groupId, outcome: r.kind, reason: r.reason, message: r.message });
-        continue;
-      }
-      const inPlace = options.inPlace?.(r.accountUserId, r.groupId);
-      if (inPlace === undefined) {
-        valid.push(r);
-      } else {
-        alreadyMember++;
-        rejected.push({ line: r.line, accountUserId: r.accountUserId, groupId: r.groupId, outcome: 'already-member', reason: inPlace });
-      }
-    }
+    const { rejected, valid, inPlace } = sortChunk(chunk, options.inPlace);
+    alreadyMember += inPlace;
     if (rejected.length > 0) {
-      const results = await store.recordOutcomes(batchId, rejected);
+      const results = await store.recordOutcomesInBulk(batchId, rejected);
       results.forEach((res, i) => {
         const d = rejected[i]!;
         if (res.changed) blog.info({ jobId: null, line: d.line, accountUserId: d.accountUserId, groupId: d.groupId, outcome: d.outcome, reason: d.reason, message: d.message }, 'row outcome');
       });
     }
-    if (valid.length === 0) return;
-    // One GETRANGE covers the chunk: lines are increasing, so the chunk spans [first, last].
-    const first = valid[0]!.line;
-    const codes = await store.outcomeCodes(batchId, first, valid[valid.length - 1]!.line);
-    const todo = valid.filter((r) => {
-      const c = codes.charCodeAt(r.line - first);
-      return Number.isNaN(c) || c === 0;
-    });
-    if (todo.length === 0) return;
-    await queue.addBulk(
-      todo.map((r) => ({
-        name: 'assign',
-        // No attempts or backoff here: the worker applies its own (applyRetryPolicy), so they are not stored per job.
-        data: { u: r.accountUserId, g: r.groupId },
-        opts: { jobId: assignJobId(batchId, r.line) },
-      })),
-    );
-    enqueued += todo.length;
+    enqueued += await enqueueMissing(store, queue, batchId, valid);
   };
 
   // The first chunk that fails stops the import; the error is kept here so that no rejection goes unheard while

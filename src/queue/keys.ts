@@ -22,6 +22,20 @@ export function batchKeys(prefix: string, batchId: string) {
 }
 export type BatchKeys = ReturnType<typeof batchKeys>;
 
+/**
+ * KEYS[1..5] of the outcome scripts (batch-scripts/recordOutcomes-5.lua, resetOutcomes-5.lua), in their order. A
+ * list, not the property order of batchKeys(): reordering or adding a key there must not shift the scripts' KEYS.
+ */
+export const OUTCOME_SCRIPT_KEYS = ['batch', 'outcomes', 'failures', 'failIdx', 'reasons'] as const satisfies readonly (keyof BatchKeys)[];
+/** A list of key names as the key values a script call passes, same length and order. */
+type KeyValues<Names extends readonly string[]> = { readonly [I in keyof Names]: string };
+/** A batch's keys in {@link OUTCOME_SCRIPT_KEYS} order. */
+export type OutcomeScriptKeys = KeyValues<typeof OUTCOME_SCRIPT_KEYS>;
+
+export function outcomeScriptKeys(k: BatchKeys): OutcomeScriptKeys {
+  return OUTCOME_SCRIPT_KEYS.map((name) => k[name]) as unknown as OutcomeScriptKeys;
+}
+
 export function globalKeys(prefix: string) {
   return {
     /** Sorted set of batch ids by creation time, for `status` without a batch. */
@@ -40,3 +54,11 @@ export function globalKeys(prefix: string) {
     authFailed: `${prefix}:auth-failed`,
   };
 }
+export type GlobalKeys = ReturnType<typeof globalKeys>;
+
+/** KEYS[1..5] of limiter-scripts/acquireSlots-5.lua, in its order. */
+export const ACQUIRE_SLOTS_KEYS = ['rateLog', 'ratePause', 'rateLearnt', 'ratePace', 'rateCount'] as const satisfies readonly (keyof GlobalKeys)[];
+/** KEYS[1..2] of limiter-scripts/restampSlots-2.lua, in its order. */
+export const RESTAMP_SLOTS_KEYS = ['rateLog', 'rateCount'] as const satisfies readonly (keyof GlobalKeys)[];
+/** The keys the limiter uses: what its constructor needs of {@link globalKeys}. */
+export type LimiterKeys = Pick<GlobalKeys, (typeof ACQUIRE_SLOTS_KEYS)[number]>;

@@ -1,11 +1,9 @@
 import type { Queue } from 'bullmq';
 import { AppError } from '../errors.js';
-import { assignJobId } from './assign-job-id.js';
+import { assignJob } from './assign-job.js';
 import type { BatchStore } from './batch-store.js';
 import type { FailureDetail } from './outcomes.js';
-
-/** Reasons that may succeed on their own if tried again: the default selection of `retry`. */
-export const TRANSIENT_REASON = /^(http-5\d\d|http-408|http-425|timeout|network|rate-limited|stalled|error)$/;
+import { isTransientReason } from './transient-reason.js';
 
 export interface RetryOptions {
   /** Exact reasons to take; overrides the default. */
@@ -28,22 +26,16 @@ export interface RetryResult {
 export async function retryBatch(store: BatchStore, queue: Queue, batchId: string, options: RetryOptions): Promise<RetryResult> {
   const batch = await store.getBatch(batchId);
   if (!batch) throw new AppError('not-found', `no batch ${batchId} (it may have expired)`);
-  const accept = options.all ? () => true : options.reasons?.length ? (r: string) => options.reasons!.includes(r) : (r: string) => TRANSIENT_REASON.test(r);
-  const round = await store.redis.hincrby(store.keys(batchId).batch, 'retryRound', 1);
+  const accept = options.all ? () => true : options.reasons?.length ? (r: string) => options.reasons!.includes(r) : isTransientReason;
+  const round = await store.nextRetryRound(batchId);
   const byReason: Record<string, number> = {};
   let retried = 0;
 
   const enqueue = async (rows: FailureDetail[]) => {
     if (rows.length === 0) return;
     await store.resetFailed(batchId, rows.map((r) => r.line));
-    await queue.addBulk(
-      rows.map((r) => ({
-        name: 'assign',
-        data: { u: r.accountUserId, g: r.groupId },
-        opts: { jobId: assignJobId(batchId, r.line, round) },
-      })),
-    );
-    await store.scripts.markQueued(store.keys(batchId).outcomes, rows.map((r) => r.line));
+    await queue.addBulk(rows.map((r) => assignJob(batchId, r, round)));
+    await store.markQueued(batchId, rows.map((r) => r.line));
     retried += rows.length;
   };
 

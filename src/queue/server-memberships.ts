@@ -1,11 +1,10 @@
 import { requireToken, type Config } from '../config/index.js';
 import type { Logger } from '../log/logger.js';
 import { createS1Client, readMemberships, type ExistingMemberships } from '../s1/index.js';
-import { GlobalRateLimiter } from './global-rate-limiter.js';
+import { OutboundRateLimiter } from './outbound-rate-limiter.js';
 import type { ImportOptions } from './import-batch.js';
 import { globalKeys } from './keys.js';
 import { connectRedis, createRedis } from './redis-connection.js';
-import { loadScripts } from './scripts.js';
 
 export type { ExistingMemberships } from '../s1/index.js';
 
@@ -17,7 +16,7 @@ export async function readExistingMemberships(config: Config, log: Logger, pageS
   const token = requireToken(config);
   const redis = createRedis(config.redisUrl, 'producer');
   await connectRedis(redis, config.redisUrl);
-  const limiter = new GlobalRateLimiter(loadScripts(redis), globalKeys(config.prefix), { rate: config.rateLimit, slackMs: config.rateSlackMs });
+  const limiter = new OutboundRateLimiter(redis, globalKeys(config.prefix), { rate: config.rateLimit, slackMs: config.rateSlackMs });
   const client = createS1Client({ baseUrl: config.apiUrl, token, timeoutMs: config.timeoutMs, connections: 2 });
   try {
     const existing = await readMemberships(client, { limiter, policy: config, pageSize });

@@ -1,7 +1,7 @@
 import { Worker, type Job } from 'bullmq';
 import pLimit from 'p-limit';
 import { ASSIGN_JOB, createAssignProcessor, type AssignContext, type AssignPayload } from '../../jobs/index.js';
-import { ASSIGN_QUEUE, type BatchStore, type GlobalRateLimiter } from '../queue/index.js';
+import { ASSIGN_QUEUE, type BatchStore, type OutboundRateLimiter } from '../queue/index.js';
 import { jitterBackoff, type S1Client } from '../s1/index.js';
 import type { AuthGate } from './auth-gate.js';
 import type { Reachability } from './reachability.js';
@@ -11,7 +11,7 @@ import type { WorkerParts } from './worker-parts.js';
 
 export interface AssignWorkerDeps {
   client: S1Client;
-  limiter: GlobalRateLimiter;
+  limiter: OutboundRateLimiter;
   gate: AuthGate;
   /** Connections to S1 this process holds (see connectionsFor). */
   connections: number;
@@ -83,8 +83,8 @@ function recordIfFinal(parts: WorkerParts, job: Job<AssignPayload> | undefined, 
 /** The store as the processor sees it, telling `onRowOutcome` of each outcome the accounting called new. */
 function countingOutcomes(store: BatchStore, onRowOutcome: (outcome: string) => void): AssignContext['store'] {
   return {
-    async recordOutcome(batchId, detail, mode, countAs) {
-      const res = await store.recordOutcome(batchId, detail, mode, countAs);
+    async recordOutcomeCoalesced(batchId, detail, mode, countAs) {
+      const res = await store.recordOutcomeCoalesced(batchId, detail, mode, countAs);
       if (res.changed) onRowOutcome(detail.outcome);
       return res;
     },

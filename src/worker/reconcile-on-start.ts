@@ -1,8 +1,7 @@
 import type { Job, Queue } from 'bullmq';
-import type { AssignPayload } from '../../jobs/index.js';
 import type { Logger } from '../log/logger.js';
 import { logRowOutcome } from '../log/row-outcome.js';
-import { parseAssignJobId, type BatchStore, type RecordResult } from '../queue/index.js';
+import { parseAssignJobId, type AssignPayload, type BatchStore, type RecordResult } from '../queue/index.js';
 
 /**
  * Gives a job that BullMQ failed its row's outcome, then removes the job. Failed jobs are kept by BullMQ until this
@@ -22,7 +21,7 @@ export async function recordFailedJob(store: BatchStore, job: Job<AssignPayload>
   const { u, g } = job.data;
   const message = (job.failedReason || 'failed').slice(0, 300);
   const reason = /stalled/i.test(message) ? 'stalled' : 'error';
-  const res = await store.recordOutcome(batchId, { line, accountUserId: u, groupId: g, outcome: 'failed', reason, attempts: job.attemptsMade, message }, 'if-absent');
+  const res = await store.recordOutcomeCoalesced(batchId, { line, accountUserId: u, groupId: g, outcome: 'failed', reason, attempts: job.attemptsMade, message }, 'if-absent');
   if (res.changed) logRowOutcome(log, { batchId, jobId: job.id ?? null, line, accountUserId: u, groupId: g, outcome: 'failed', reason, attempts: job.attemptsMade, message });
   await job.remove().catch(() => undefined);
   return { ...res, batchId };

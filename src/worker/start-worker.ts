@@ -5,7 +5,7 @@ import type { AssignPayload } from '../../jobs/index.js';
 import { requireToken, retentionSeconds, type Config } from '../config/index.js';
 import { AppError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
-import { BatchStore, GlobalRateLimiter, connectRedis, createAssignQueue, createRedis, createRedisOutageLog, evictionPolicyWarning, globalKeys, type RedisOutageLog } from '../queue/index.js';
+import { BatchStore, OutboundRateLimiter, connectRedis, createAssignQueue, createRedis, createRedisOutageLog, evictionPolicyWarning, globalKeys, type RedisOutageLog } from '../queue/index.js';
 import { createNotifier } from '../notify/index.js';
 import { createS1Client, type S1Client } from '../s1/index.js';
 import { createAssignWorker } from './assign-worker.js';
@@ -63,7 +63,7 @@ export async function startWorker(config: Config, log: Logger, options: StartWor
     cleanups.push(() => queue.close());
     const health = createWorkerHealth();
     const gate = createAuthGate(redis, keys.authFailed, queue, tokenFingerprint(token), log);
-    const limiter = new GlobalRateLimiter(store.scripts, keys, {
+    const limiter = new OutboundRateLimiter(redis, keys, {
       rate: config.rateLimit,
       slackMs: config.rateSlackMs,
       onError: (err) => outage.errorListener('rate limiter')(err as Error),

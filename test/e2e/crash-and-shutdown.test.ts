@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ASSIGN_JOB } from '../../src/queue/assign-job.js';
 import { createAssignQueue } from '../../src/queue/assign-queue.js';
 import { collect, spawnCli, waitFor } from '../helpers/cli.js';
 import { csvRows, startE2E, type E2E } from '../helpers/e2e.js';
@@ -26,7 +27,7 @@ describe('crashes and shutdown', () => {
     const q = createAssignQueue(e.redis, e.prefix);
     const jobs = await q.getJobs(['waiting']);
     expect(jobs).toHaveLength(6);
-    await q.addBulk(jobs.map((j) => ({ name: 'assign', data: j.data, opts: { jobId: `${j.id!}-r9` } })));
+    await q.addBulk(jobs.map((j) => ({ name: ASSIGN_JOB, data: j.data, opts: { jobId: `${j.id!}-r9` } })));
     await q.close();
     const w = spawnCli(['worker', '--concurrency', '2'], e.env());
     const out = collect(w);

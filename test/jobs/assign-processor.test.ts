@@ -54,7 +54,7 @@ function harness(reply: Reply) {
       },
     },
     store: {
-      recordOutcome: async (_batchId: string, detail: FailureDetail, _mode?: 'set' | 'if-absent', countAs?: number | string) => {
+      recordOutcomeCoalesced: async (_batchId: string, detail: FailureDetail, _mode?: 'set' | 'if-absent', countAs?: number | string) => {
         outcomes.push({ detail, countAs });
         return { changed: true, done: true };
       },

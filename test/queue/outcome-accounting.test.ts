@@ -1,17 +1,31 @@
-import { Redis } from 'ioredis';
+import { Redis, type Command } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { BatchStore } from '../../src/queue/batch-store.js';
+import { OUTCOME_SCRIPT_KEYS } from '../../src/queue/keys.js';
 import type { FailureDetail } from '../../src/queue/outcomes.js';
 import { redisUrl, uniquePrefix } from '../helpers/test-env.js';
 
 let redis: Redis;
 let store: BatchStore;
+const prefix = uniquePrefix('acct');
 
 beforeAll(() => {
   redis = new Redis(redisUrl());
-  store = new BatchStore(redis, uniquePrefix('acct'), 3600);
+  store = new BatchStore(redis, prefix, 3600);
 });
 afterAll(() => redis.quit());
+
+/**
+ * Watches the outcome script calls the store's connection sends (the commands still go to Redis). Each call is one
+ * EVALSHA with the outcome scripts' five keys; the EVAL that follows it on a server without the script is not counted.
+ */
+function watchOutcomeCalls() {
+  const spy = vi.spyOn(redis, 'sendCommand');
+  return {
+    count: () => spy.mock.calls.filter(([c]) => (c as Command).name === 'evalsha' && Number((c as Command).args[1]) === OUTCOME_SCRIPT_KEYS.length).length,
+    stop: () => spy.mockRestore(),
+  };
+}
 
 const row = (line: number, outcome: FailureDetail['outcome'], reason = ''): FailureDetail => ({ line, accountUserId: `AUSR-0000-0000-${String(line).padStart(4, '0')}`, groupId: 'UGR-0000-0001', outcome, reason });
 
@@ -23,24 +37,24 @@ async function newBatch(id: string, rows: number) {
 describe('outcome accounting is exactly-once', () => {
   it('counts a row once when the same outcome is recorded twice (a job that ran twice)', async () => {
     await newBatch('twice', 3);
-    expect((await store.recordOutcome('twice', row(2, 'assigned'))).changed).toBe(true);
-    expect((await store.recordOutcome('twice', row(2, 'assigned'))).changed).toBe(false);
+    expect((await store.recordOutcomeCoalesced('twice', row(2, 'assigned'))).changed).toBe(true);
+    expect((await store.recordOutcomeCoalesced('twice', row(2, 'assigned'))).changed).toBe(false);
     const b = await store.getBatch('twice');
     expect(b).toMatchObject({ rows: 3, assigned: 1, pending: 2, done: false });
   });
 
   it('moves counters when the outcome changes, and never turns a success into a failure', async () => {
     await newBatch('change', 2);
-    await store.recordOutcome('change', row(2, 'failed', 'http-503'));
+    await store.recordOutcomeCoalesced('change', row(2, 'failed', 'http-503'));
     let b = await store.getBatch('change');
     expect(b).toMatchObject({ failed: 1, assigned: 0 });
-    await store.recordOutcome('change', row(2, 'assigned'));
+    await store.recordOutcomeCoalesced('change', row(2, 'assigned'));
     b = await store.getBatch('change');
     expect(b).toMatchObject({ failed: 0, assigned: 1 });
     // The failure's reason count moved away with it; an assignment has no reason to count.
     expect(await store.reasonCounts('change')).toEqual({});
     // A re-run after the assignment held gets a 5xx: the row stays assigned.
-    expect((await store.recordOutcome('change', row(2, 'failed', 'http-503'))).changed).toBe(false);
+    expect((await store.recordOutcomeCoalesced('change', row(2, 'failed', 'http-503'))).changed).toBe(false);
     expect(await store.getBatch('change')).toMatchObject({ failed: 0, assigned: 1 });
     const failures = [];
     for await (const f of store.failures('change')) failures.push(f);
@@ -49,26 +63,26 @@ describe('outcome accounting is exactly-once', () => {
 
   it('moves the reason count when a failure changes reason', async () => {
     await newBatch('reason', 1);
-    await store.recordOutcome('reason', row(2, 'failed', 'timeout'));
-    await store.recordOutcome('reason', row(2, 'failed', 'http-404'));
+    await store.recordOutcomeCoalesced('reason', row(2, 'failed', 'timeout'));
+    await store.recordOutcomeCoalesced('reason', row(2, 'failed', 'http-404'));
     expect(await store.reasonCounts('reason')).toEqual({ 'failed|http-404': 1 });
     expect(await store.getBatch('reason')).toMatchObject({ failed: 1, pending: 0 });
   });
 
   it("'if-absent' never overwrites a recorded outcome (the failed-event fallback)", async () => {
     await newBatch('absent', 1);
-    await store.recordOutcome('absent', row(2, 'assigned'));
-    expect((await store.recordOutcome('absent', row(2, 'failed', 'stalled'), 'if-absent')).changed).toBe(false);
+    await store.recordOutcomeCoalesced('absent', row(2, 'assigned'));
+    expect((await store.recordOutcomeCoalesced('absent', row(2, 'failed', 'stalled'), 'if-absent')).changed).toBe(false);
     expect(await store.getBatch('absent')).toMatchObject({ assigned: 1, failed: 0 });
   });
 
   it('reports done exactly once, when the last row gets its outcome', async () => {
     await newBatch('done', 3);
     const results = [];
-    results.push(await store.recordOutcome('done', row(2, 'assigned')));
-    results.push(await store.recordOutcome('done', row(3, 'invalid', 'bad-group-id')));
-    results.push(await store.recordOutcome('done', row(4, 'failed', 'http-404')));
-    results.push(await store.recordOutcome('done', row(4, 'failed', 'http-404')));
+    results.push(await store.recordOutcomeCoalesced('done', row(2, 'assigned')));
+    results.push(await store.recordOutcomeCoalesced('done', row(3, 'invalid', 'bad-group-id')));
+    results.push(await store.recordOutcomeCoalesced('done', row(4, 'failed', 'http-404')));
+    results.push(await store.recordOutcomeCoalesced('done', row(4, 'failed', 'http-404')));
     expect(results.map((r) => r.done)).toEqual([false, false, true, false]);
     const b = await store.getBatch('done');
     expect(b).toMatchObject({ done: true, state: 'finished', pending: 0 });
@@ -78,21 +92,21 @@ describe('outcome accounting is exactly-once', () => {
   it('records the outcomes of one event-loop turn in one script call, each caller getting its own row\'s result', async () => {
     await newBatch('turn', 3);
     await newBatch('turn-other', 1);
-    const calls = vi.spyOn(store.scripts, 'recordOutcomes');
+    const calls = watchOutcomeCalls();
     try {
       const results = await Promise.all([
-        store.recordOutcome('turn', row(2, 'assigned')),
-        store.recordOutcome('turn', row(2, 'assigned')), // the same row twice in one call still counts once
-        store.recordOutcome('turn-other', row(2, 'assigned')), // another batch: its own call
-        store.recordOutcome('turn', row(3, 'failed', 'http-404')),
-        store.recordOutcome('turn', row(4, 'invalid', 'bad-group-id')),
+        store.recordOutcomeCoalesced('turn', row(2, 'assigned')),
+        store.recordOutcomeCoalesced('turn', row(2, 'assigned')), // the same row twice in one call still counts once
+        store.recordOutcomeCoalesced('turn-other', row(2, 'assigned')), // another batch: its own call
+        store.recordOutcomeCoalesced('turn', row(3, 'failed', 'http-404')),
+        store.recordOutcomeCoalesced('turn', row(4, 'invalid', 'bad-group-id')),
       ]);
-      expect(calls).toHaveBeenCalledTimes(2);
+      expect(calls.count()).toBe(2);
       expect(results.map((r) => r.changed)).toEqual([true, false, true, true, true]);
       // Exactly one caller per batch is told that its batch is done.
       expect(results.map((r) => r.done)).toEqual([false, false, true, false, true]);
     } finally {
-      calls.mockRestore();
+      calls.stop();
     }
     expect(await store.getBatch('turn')).toMatchObject({ assigned: 1, failed: 1, invalid: 1, pending: 0, done: true });
     expect(await store.getBatch('turn-other')).toMatchObject({ assigned: 1, done: true });
@@ -112,16 +126,16 @@ describe('outcome accounting is exactly-once', () => {
     ];
     const state = async (id: string) => ({ batch: await store.getBatch(id), reasons: await store.reasonCounts(id) });
     await newBatch('one-call', 4);
-    const calls = vi.spyOn(store.scripts, 'recordOutcomes');
+    const calls = watchOutcomeCalls();
     let results;
     try {
-      results = await Promise.all(moves.map(([d, status]) => store.recordOutcome('one-call', d, 'set', status || undefined)));
-      expect(calls).toHaveBeenCalledTimes(1);
+      results = await Promise.all(moves.map(([d, status]) => store.recordOutcomeCoalesced('one-call', d, 'set', status || undefined)));
+      expect(calls.count()).toBe(1);
     } finally {
-      calls.mockRestore();
+      calls.stop();
     }
     await newBatch('call-each', 4);
-    for (const [d, status] of moves) await store.recordOutcome('call-each', d, 'set', status || undefined);
+    for (const [d, status] of moves) await store.recordOutcomeCoalesced('call-each', d, 'set', status || undefined);
     const together = await state('one-call');
     const apart = await state('call-each');
     expect({ ...together.batch, batchId: 'x', createdAt: 'x', finishedAt: 'x' }).toEqual({ ...apart.batch, batchId: 'x', createdAt: 'x', finishedAt: 'x' });
@@ -134,8 +148,8 @@ describe('outcome accounting is exactly-once', () => {
   it('keeps a failure message with tabs and new lines intact (rows travel to Redis as tab-joined fields)', async () => {
     await newBatch('tabs', 2);
     const message = 'col\tumn one\nline two\t';
-    await store.recordOutcome('tabs', { ...row(2, 'failed', 'http-422'), httpStatus: 422, message }, 'set', 422);
-    await store.recordOutcome('tabs', row(3, 'assigned'), 'set', 200);
+    await store.recordOutcomeCoalesced('tabs', { ...row(2, 'failed', 'http-422'), httpStatus: 422, message }, 'set', 422);
+    await store.recordOutcomeCoalesced('tabs', row(3, 'assigned'), 'set', 200);
     const failures = [];
     for await (const f of store.failures('tabs')) failures.push(f);
     expect(failures).toHaveLength(1);
@@ -145,30 +159,31 @@ describe('outcome accounting is exactly-once', () => {
 
   it('splits a large set of outcomes into calls of at most 500 rows and counts every row once', async () => {
     await newBatch('many', 1200);
-    const calls = vi.spyOn(store.scripts, 'recordOutcomes');
+    const calls = watchOutcomeCalls();
     try {
-      const results = await store.recordOutcomes('many', Array.from({ length: 1200 }, (_, i) => row(i + 2, 'duplicate', 'duplicate-of-line-1')));
-      expect(calls).toHaveBeenCalledTimes(3);
+      const results = await store.recordOutcomesInBulk('many', Array.from({ length: 1200 }, (_, i) => row(i + 2, 'duplicate', 'duplicate-of-line-1')));
+      expect(calls.count()).toBe(3);
       expect(results.filter((r) => r.changed)).toHaveLength(1200);
       expect(results.filter((r) => r.done)).toHaveLength(1);
     } finally {
-      calls.mockRestore();
+      calls.stop();
     }
     expect(await store.getBatch('many')).toMatchObject({ duplicate: 1200, pending: 0, done: true });
   });
 
   it('is not done while the import is still running, even if every row read so far has an outcome', async () => {
     await store.createBatch('importing', 'fp', 'src.csv', 1, false);
-    expect((await store.recordOutcome('importing', row(2, 'assigned'))).done).toBe(false);
+    expect((await store.recordOutcomeCoalesced('importing', row(2, 'assigned'))).done).toBe(false);
     expect(await store.finishImport('importing')).toBe(true);
   });
 
   it('counts exactly under concurrent recording of the same rows from many clients', async () => {
     const rows = 200;
     await newBatch('race', rows);
-    const clients = Array.from({ length: 4 }, () => new BatchStore(new Redis(redisUrl()), store.prefix, 3600));
-    await Promise.all(clients.flatMap((c) => Array.from({ length: rows }, (_, i) => c.recordOutcome('race', row(i + 2, i % 5 === 0 ? 'failed' : 'assigned', i % 5 === 0 ? 'http-404' : '')))));
-    await Promise.all(clients.map((c) => c.redis.quit()));
+    const conns = Array.from({ length: 4 }, () => new Redis(redisUrl()));
+    const clients = conns.map((conn) => new BatchStore(conn, prefix, 3600));
+    await Promise.all(clients.flatMap((c) => Array.from({ length: rows }, (_, i) => c.recordOutcomeCoalesced('race', row(i + 2, i % 5 === 0 ? 'failed' : 'assigned', i % 5 === 0 ? 'http-404' : '')))));
+    await Promise.all(conns.map((c) => c.quit()));
     const b = await store.getBatch('race');
     expect(b).toMatchObject({ rows, assigned: 160, failed: 40, pending: 0, done: true });
   });
@@ -181,8 +196,8 @@ describe('outcome accounting is exactly-once', () => {
 
   it('puts failed rows back to pending for a retry', async () => {
     await newBatch('reset', 2);
-    await store.recordOutcome('reset', row(2, 'failed', 'http-503'));
-    await store.recordOutcome('reset', row(3, 'assigned'));
+    await store.recordOutcomeCoalesced('reset', row(2, 'failed', 'http-503'));
+    await store.recordOutcomeCoalesced('reset', row(3, 'assigned'));
     expect(await store.getBatch('reset')).toMatchObject({ done: true });
     expect(await store.resetFailed('reset', [2, 3])).toBe(1);
     expect(await store.getBatch('reset')).toMatchObject({ failed: 0, assigned: 1, pending: 1, done: false });

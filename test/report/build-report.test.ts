@@ -30,12 +30,12 @@ describe('buildReport', () => {
 
   it('counts every outcome, groups reasons per outcome and requests per status, and adds up to rows', async () => {
     await store.createBatch('mixed', 'fp', 'mixed.csv', 8, false);
-    await store.recordOutcomes('mixed', [row(2, 'invalid', 'bad-group-id'), row(3, 'duplicate', 'duplicate'), row(4, 'already-member', 'in-place')]);
+    await store.recordOutcomesInBulk('mixed', [row(2, 'invalid', 'bad-group-id'), row(3, 'duplicate', 'duplicate'), row(4, 'already-member', 'in-place')]);
     await store.finishImport('mixed');
-    await store.recordOutcome('mixed', row(5, 'assigned', '', 200), 'set', 200);
-    await store.recordOutcome('mixed', row(6, 'failed', 'http-404', 404), 'set', 404);
+    await store.recordOutcomeCoalesced('mixed', row(5, 'assigned', '', 200), 'set', 200);
+    await store.recordOutcomeCoalesced('mixed', row(6, 'failed', 'http-404', 404), 'set', 404);
     await store.countRequest('mixed', 503);
-    await store.recordOutcome('mixed', row(7, 'failed', 'timeout'), 'set', 'timeout');
+    await store.recordOutcomeCoalesced('mixed', row(7, 'failed', 'timeout'), 'set', 'timeout');
     const report = (await buildReport(store, 'mixed'))!;
     expect(report).toMatchObject({
       batchId: 'mixed',
@@ -62,8 +62,8 @@ describe('buildReport', () => {
   it('a finished batch has its finish time, its duration and its rate of rows that reached the API', async () => {
     await store.createBatch('done', 'fp', 'done.csv', 2, false);
     await store.finishImport('done');
-    await store.recordOutcome('done', row(2, 'assigned', '', 200), 'set', 200);
-    await store.recordOutcome('done', row(3, 'assigned', '', 200), 'set', 200);
+    await store.recordOutcomeCoalesced('done', row(2, 'assigned', '', 200), 'set', 200);
+    await store.recordOutcomeCoalesced('done', row(3, 'assigned', '', 200), 'set', 200);
     const report = (await buildReport(store, 'done'))!;
     expect(report.done).toBe(true);
     expect(report.pending).toBe(0);

@@ -9,6 +9,7 @@ import { createLogger } from '../../src/log/logger.js';
 import { createAssignQueue } from '../../src/queue/assign-queue.js';
 import { parseAssignJobId } from '../../src/queue/assign-job-id.js';
 import { BatchStore } from '../../src/queue/batch-store.js';
+import { batchKeys } from '../../src/queue/keys.js';
 import { runTick, ScheduleState, scheduleKeys, type ScheduleDefinition, type TickContext } from '../../src/schedule/index.js';
 import { redisUrl, tempDir, testConfig, uniquePrefix } from '../helpers/test-env.js';
 
@@ -49,7 +50,7 @@ async function finish(batchId: string, outcomeOf: (line: number) => 'assigned' |
   for (let line = 2; line <= b.rows + 1; line++) {
     if (codes.charCodeAt(line) > 0) continue;
     const outcome = outcomeOf(line);
-    await store.recordOutcome(batchId, { line, accountUserId: `AUSR-1000-0000-${String(line - 1).padStart(4, '0')}`, groupId: 'UGR-1234-5678', outcome, reason: outcome === 'failed' ? 'http-404' : '' });
+    await store.recordOutcomeCoalesced(batchId, { line, accountUserId: `AUSR-1000-0000-${String(line - 1).padStart(4, '0')}`, groupId: 'UGR-1234-5678', outcome, reason: outcome === 'failed' ? 'http-404' : '' });
   }
   expect((await store.getBatch(batchId))!.done).toBe(true);
 }
@@ -90,7 +91,7 @@ describe('a tick makes one batch, whatever happens to the job', () => {
     const d = def('resume', join(FIXTURES, 'nightly.csv'));
     const first = await runTick(ctx, d, T0);
     // Make it look cut off half-way: state back to importing, its queued rows gone, the lock still held by the dead worker.
-    await redis.hset(store.keys(first.batchId).batch, 'state', 'importing');
+    await redis.hset(batchKeys(config.prefix, first.batchId).batch, 'state', 'importing');
     for (const job of await queue.getWaiting(0, -1)) if ((job.data as { b: string }).b === first.batchId) await job.remove();
     await redis.set(scheduleKeys(config.prefix, 'resume').lock, 'dead-worker', 'PX', 700);
     const again = await runTick(ctx, d, T0);

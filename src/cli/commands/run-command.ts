@@ -48,7 +48,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
     const batchId = flags.batch !== undefined ? validateBatchId(flags.batch) : makeBatchId(file);
     const { log, attach } = createRunLog(config, { json: flags.json ?? false });
 
-    const producer = await openProducer(config, 'worker');
+    const producer = await openProducer(config, { ridesOutRedisRestarts: true });
     cleanups.push(() => producer.close());
     const inPlace = flags.skipExisting ? await inPlaceFromServer(config, log) : undefined;
     const imported = await importBatch(file, producer.store, producer.queue, log, { batchId, looseIds: flags.looseIds ?? false, inPlace });

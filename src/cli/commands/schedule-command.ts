@@ -11,7 +11,7 @@ export type ScheduleSetFlags = Omit<ScheduleInput, 'name'>;
 async function withSyncQueue<T>(fn: (p: Producer, q: ReturnType<typeof createSyncQueue>, prefix: string) => Promise<T>): Promise<T> {
   const config = loadConfig();
   const producer = await openProducer(config);
-  const queue = createSyncQueue(producer.store.redis, config.prefix);
+  const queue = createSyncQueue(producer.redis, config.prefix);
   try {
     return await fn(producer, queue, config.prefix);
   } finally {
@@ -48,7 +48,7 @@ function summaryLine(s: ScheduleSummary): string {
 
 /** `schedule list [--json]`: name, cron, zone, next run, source, mode, last batch and its outcome. */
 export async function scheduleListCommand(flags: { json?: boolean }): Promise<number> {
-  const list = await withSyncQueue((p, q, prefix) => listSchedules(q, p.store.redis, p.store, prefix));
+  const list = await withSyncQueue((p, q, prefix) => listSchedules(q, p.redis, p.store, prefix));
   if (flags.json) {
     json(list.map(scheduleJson));
   } else if (list.length === 0) {
@@ -62,7 +62,7 @@ export async function scheduleListCommand(flags: { json?: boolean }): Promise<nu
 /** `schedule remove <name>`: the scheduler, its waiting tick, state and memory; batches stay until they expire. */
 export async function scheduleRemoveCommand(name: string): Promise<number> {
   validateScheduleName(name);
-  await withSyncQueue((p, q, prefix) => removeSchedule(q, p.store.redis, prefix, name));
+  await withSyncQueue((p, q, prefix) => removeSchedule(q, p.redis, prefix, name));
   out(`schedule ${name} removed`);
   return 0;
 }

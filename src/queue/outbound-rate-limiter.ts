@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Redis } from 'ioredis';
 import type { WireObserver } from '../s1/s1-client.js';
-import type { Scripts } from './scripts.js';
+import type { LimiterKeys } from './keys.js';
+import { loadLimiterScripts, type LimiterScripts } from './limiter-scripts/limiter-scripts.js';
 
-export interface GlobalRateLimiterOptions {
+export interface OutboundRateLimiterOptions {
   /** Requests allowed in any sliding window, across all processes sharing the Redis keys. */
   rate: number;
   /** The window, in ms. @defaultValue 1000 */
@@ -17,6 +19,13 @@ export interface GlobalRateLimiterOptions {
   slackMs?: number;
   /** Told when Redis fails a grant round (the pump keeps going: waiters wait, none is failed). @defaultValue none */
   onError?: (err: unknown) => void;
+  /**
+   * The monotonic clock, in ms, that times this process' sends and answers (how long a request took, how long a grant
+   * took to come back, the age of a re-stamp). The log's stamps never come from it: Redis stamps with its own clock.
+   * Tests inject one to set round trips exactly instead of sleeping for them.
+   * @defaultValue performance.now
+   */
+  clock?: () => number;
 }
 
 /** Thrown to waiters when the limiter is closed (shutdown): the request was never sent. */
@@ -27,15 +36,8 @@ export class LimiterClosedError extends Error {
   }
 }
 
-/**
- * A granted slot. Hand it to the S1 client as the request's observer (S1RequestOptions.observer): the slot's log
- * entry then moves from its grant to when the request was written to the socket, or later if the answer shows the
- * server saw it late. A slot never sent keeps its grant time, which only lowers the rate.
- */
-export type RateSlot = WireObserver;
-
 interface Waiter {
-  resolve: (slot: RateSlot) => void;
+  resolve: (slot: WireObserver) => void;
   reject: (err: unknown) => void;
 }
 
@@ -46,7 +48,7 @@ interface Waiter {
 interface Round {
   nonce: string;
   slots: number;
-  /** performance.now() to stamp; 0 while none was sent. */
+  /** The clock's time (options.clock) to stamp; 0 while none was sent. */
   latest: number;
   queued: boolean;
 }
@@ -59,11 +61,13 @@ const ROUND_TRIPS_LEARNING = 20;
 const RESTAMP_BATCH_MS = 5;
 
 /**
- * One sliding-window log in Redis shared by every worker on every machine: at most `rate` requests in any window.
- * Within a process, waiters queue locally and a single pump asks Redis for as many slots as there are waiters, so
- * Redis sees one call per grant round rather than one poll per waiting job.
+ * The client side of the rate limit: decides when this process may send a request to S1, under one limit shared by
+ * every worker on every machine (not the simulator's src/sim limiter, which plays the server that enforces one).
+ * One sliding-window log in Redis: at most `rate` requests in any window. Within a process, waiters queue locally
+ * and a single pump asks Redis for as many slots as there are waiters, so Redis sees one call per grant round rather
+ * than one poll per waiting job.
  */
-export class GlobalRateLimiter {
+export class OutboundRateLimiter {
   private readonly waiters: Waiter[] = [];
   private pumping = false;
   private closed = false;
@@ -82,12 +86,13 @@ export class GlobalRateLimiter {
   /** Rounds whose stamp moved since they were last re-stamped in Redis. */
   private restamps: Round[] = [];
   private restampTimer: NodeJS.Timeout | undefined;
+  private readonly scripts: LimiterScripts;
+  private readonly now: () => number;
 
-  constructor(
-    private readonly scripts: Scripts,
-    private readonly keys: { rateLog: string; rateCount: string; ratePause: string; rateLearnt: string; ratePace: string },
-    private readonly options: GlobalRateLimiterOptions,
-  ) {
+  /** `keys`: the rate keys of globalKeys() for the queue prefix every worker shares. */
+  constructor(redis: Redis, keys: LimiterKeys, private readonly options: OutboundRateLimiterOptions) {
+    this.scripts = loadLimiterScripts(redis, keys);
+    this.now = options.clock ?? (() => performance.now());
     this.windowMs = options.windowMs ?? 1000;
     this.slackMs = options.slackMs ?? 25;
     this.windowUs = (this.windowMs + this.slackMs) * 1000;
@@ -96,10 +101,15 @@ export class GlobalRateLimiter {
     this.paceUs = this.windowMs * 90;
   }
 
-  /** Resolves when this process may send one request; tell the slot when it is sent. */
-  acquire(): Promise<RateSlot> {
+  /**
+   * Resolves when this process may send one request. Hand the slot to the S1 client as the request's observer
+   * (S1RequestOptions.observer): the slot's log entry then moves from its grant to when the request was written to
+   * the socket, or later if the answer shows the server saw it late. A slot never sent keeps its grant time, which
+   * only lowers the rate.
+   */
+  acquire(): Promise<WireObserver> {
     if (this.closed) return Promise.reject(new LimiterClosedError());
-    return new Promise<RateSlot>((resolve, reject) => {
+    return new Promise<WireObserver>((resolve, reject) => {
       this.waiters.push({ resolve, reject });
       if (!this.pumping) void this.pump();
     });
@@ -107,7 +117,7 @@ export class GlobalRateLimiter {
 
   /** Stops every request on every worker for `ms` (a 429's Retry-After); never shortens a longer pause. */
   async pause(ms: number): Promise<void> {
-    if (ms > 0) await this.scripts.extendPause(this.keys.ratePause, Math.ceil(ms));
+    if (ms > 0) await this.scripts.extendPause(Math.ceil(ms));
   }
 
   private announced: number | undefined;
@@ -122,7 +132,7 @@ export class GlobalRateLimiter {
       if (announced === this.announced) return announced;
       this.announced = announced;
     }
-    return this.scripts.learnLimit(this.keys.rateLearnt, this.options.rate, announced, this.windowUs);
+    return this.scripts.learnLimit(this.options.rate, announced, this.windowUs);
   }
 
   /**
@@ -137,16 +147,16 @@ export class GlobalRateLimiter {
     void this.flushRestamps();
   }
 
-  private slot(round: Round): RateSlot {
+  private slot(round: Round): WireObserver {
     let sentAt: number | undefined;
     return {
       sent: () => {
-        sentAt = performance.now();
+        sentAt = this.now();
         this.restampAt(round, sentAt);
       },
       answered: () => {
         if (sentAt === undefined) return;
-        const now = performance.now();
+        const now = this.now();
         // The request reached the server before its answer left it. The window's slack covers an arrival up to
         // `slackMs` after the stamp, so a round answered more than that after a send is stamped no earlier than the
         // answer less the slack: a stalled server or path, or a burst of new connections to accept, cannot let its
@@ -188,7 +198,7 @@ export class GlobalRateLimiter {
     clearTimeout(this.restampTimer);
     this.restampTimer = undefined;
     if (this.restamps.length === 0) return [];
-    const now = performance.now();
+    const now = this.now();
     const args: (string | number)[] = [];
     for (const r of this.restamps) {
       r.queued = false;
@@ -202,7 +212,7 @@ export class GlobalRateLimiter {
     const restamps = this.takeRestamps();
     if (restamps.length === 0) return;
     try {
-      await this.scripts.restampSlots(this.keys.rateLog, this.keys.rateCount, this.windowUs, restamps);
+      await this.scripts.restampSlots(this.windowUs, restamps);
     } catch (err) {
       // These entries keep their grant time, a few ms early; grants stop too while Redis is away.
       if (!this.closed) this.options.onError?.(err);
@@ -218,14 +228,14 @@ export class GlobalRateLimiter {
         const nonce = `${this.nonce}-${this.round++}`;
         let granted: number;
         let waitMs: number;
-        const asked = performance.now();
+        const asked = this.now();
         try {
-          [granted, waitMs] = await this.scripts.acquireSlots([this.keys.rateLog, this.keys.ratePause, this.keys.rateLearnt, this.keys.ratePace, this.keys.rateCount], [this.options.rate, wanted, this.windowUs, nonce, this.paceUs, ...this.takeRestamps()]);
+          [granted, waitMs] = await this.scripts.acquireSlots([this.options.rate, wanted, this.windowUs, nonce, this.paceUs, ...this.takeRestamps()]);
           // Each slot is re-stamped when its request is sent, but only an entry still in the log counts for other
           // grants: an answer that took half a window (a stalled process) leaves too little time to send and
           // re-stamp before its entries expire. Drop such slots unused (they only lower the rate); never more than
           // a few rounds in a row, so a starved process still makes progress.
-          if (granted > 0 && performance.now() - asked > this.windowMs / 2 && this.droppedInARow < 3) {
+          if (granted > 0 && this.now() - asked > this.windowMs / 2 && this.droppedInARow < 3) {
             this.droppedInARow++;
             continue;
           }

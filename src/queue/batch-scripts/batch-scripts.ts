@@ -1,0 +1,38 @@
+import type { Redis } from 'ioredis';
+import { OUTCOME_SCRIPT_KEYS, type OutcomeScriptKeys } from '../keys.js';
+import { defineLuaCommand, readLuaScripts, scriptWithKeys } from '../lua-files.js';
+
+/** The batch-accounting family: the `.lua` files beside this one, read once. */
+const FILES = readLuaScripts(new URL('./', import.meta.url));
+
+// Each script with the key order its call below passes (KEYS[1], KEYS[2], ...).
+const RECORD_OUTCOMES = scriptWithKeys(FILES, 'recordOutcomes', OUTCOME_SCRIPT_KEYS);
+const RESET_OUTCOMES = scriptWithKeys(FILES, 'resetOutcomes', OUTCOME_SCRIPT_KEYS);
+const MARK_QUEUED = scriptWithKeys(FILES, 'markQueued', ['outcomes']);
+const CHECK_BATCH_DONE = scriptWithKeys(FILES, 'checkBatchDone', ['batch']);
+const CREATE_BATCH = scriptWithKeys(FILES, 'createBatch', ['batch', 'batches']);
+
+/** The batch scripts as typed calls on one connection. The comment block of each `.lua` file says what it does. */
+export interface BatchScripts {
+  /** One changed flag per row (one tab-joined value each, see recordOutcomes-5.lua), then done. */
+  recordOutcomes(keys: OutcomeScriptKeys, nowMs: number, rows: string[]): Promise<number[]>;
+  resetOutcomes(keys: OutcomeScriptKeys, lines: number[]): Promise<number>;
+  markQueued(outcomesKey: string, lines: number[]): Promise<number>;
+  checkBatchDone(batchKey: string, nowMs: number): Promise<number>;
+  createBatch(batchKey: string, batchesKey: string, args: (string | number)[]): Promise<string>;
+}
+
+export function loadBatchScripts(redis: Redis): BatchScripts {
+  const recordOutcomes = defineLuaCommand(redis, 'ba', RECORD_OUTCOMES);
+  const resetOutcomes = defineLuaCommand(redis, 'ba', RESET_OUTCOMES);
+  const markQueued = defineLuaCommand(redis, 'ba', MARK_QUEUED);
+  const checkBatchDone = defineLuaCommand(redis, 'ba', CHECK_BATCH_DONE);
+  const createBatch = defineLuaCommand(redis, 'ba', CREATE_BATCH);
+  return {
+    recordOutcomes: (keys, nowMs, rows) => recordOutcomes(...keys, nowMs, ...rows) as Promise<number[]>,
+    resetOutcomes: (keys, lines) => resetOutcomes(...keys, ...lines) as Promise<number>,
+    markQueued: (outcomesKey, lines) => markQueued(outcomesKey, ...lines) as Promise<number>,
+    checkBatchDone: (batchKey, nowMs) => checkBatchDone(batchKey, nowMs) as Promise<number>,
+    createBatch: (batchKey, batchesKey, args) => createBatch(batchKey, batchesKey, ...args) as Promise<string>,
+  };
+}

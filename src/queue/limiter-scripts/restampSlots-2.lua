@@ -1,0 +1,17 @@
+--[[
+  Re-stamps grant rounds (see includes/restamp.lua) when no grant round is due to carry them.
+    KEYS[1] rate log
+    KEYS[2] slot count
+    ARGV[1] window in µs, slack included
+    ARGV[2...] re-stamps as nonce, slots, ageUs triples
+  Returns:
+    how many slots moved.
+]]
+--- @include "restamp"
+
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local window = tonumber(ARGV[1])
+local moved = restamp(KEYS[1], KEYS[2], now, window, 2)
+if moved > 0 then keep(KEYS[1], KEYS[2], window) end
+return moved
