@@ -5,5 +5,12 @@ import { AppError } from '../errors.js';
  * restarted without persistence (or flushed) looks like. Whoever waits on the batch stops with this one line.
  */
 export function batchGoneError(batchId: string): AppError {
-  return new AppError('redis', `batch ${batchId} is gone from Redis (was Redis restarted without persistence?)`);
+  return new BatchGoneError(batchId);
+}
+
+/** The error of {@link batchGoneError}; a worker that meets it stops (exit 1) rather than write into nothing. */
+export class BatchGoneError extends AppError {
+  constructor(readonly batchId: string) {
+    super('redis', `batch ${batchId} is gone from Redis (was Redis restarted without persistence?)`);
+  }
 }

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { AppError } from '../errors.js';
+import { batchGoneError } from './batch-gone.js';
 import { loadBatchScripts, type BatchScripts } from './batch-scripts/batch-scripts.js';
 import { batchKeys, globalKeys, outcomeScriptKeys, type BatchKeys, type GlobalKeys, type OutcomeScriptKeys } from './keys.js';
 import { toStatus, type BatchStatus } from './batch-status.js';
@@ -67,7 +68,7 @@ export class BatchStore {
 
   /** Marks the import complete; returns true when that completed the batch (every row already had an outcome). */
   async finishImport(batchId: string): Promise<boolean> {
-    await this.redis.hset(this.keys(batchId).batch, 'state', 'imported');
+    if ((await this.scripts.writeBatchField(this.keys(batchId).batch, 'set', 'state', 'imported')) === -1) throw batchGoneError(batchId);
     return (await this.scripts.checkBatchDone(this.keys(batchId).batch, Date.now())) === 1;
   }
 
@@ -121,6 +122,7 @@ export class BatchStore {
   /** One call of the outcome script with rows already encoded (see {@link outcomeRow}). */
   private async callRecordOutcomes(batchId: string, rows: string[]): Promise<RecordResult[]> {
     const flags = await this.scripts.recordOutcomes(this.outcomeKeys(batchId), Date.now(), rows);
+    if (flags[0] === -1) throw batchGoneError(batchId);
     const done = flags[rows.length] === 1;
     // The outcomes are recorded: a failed expiry refresh must not fail their callers (their jobs would retry and the
     // batch, already stamped finished, would never be told done again). The keys keep the batch's own expiry.
@@ -154,17 +156,19 @@ export class BatchStore {
 
   /** The number of the batch's next retry round (1, 2, ...): the `-r<round>` of its retried rows' job ids. */
   async nextRetryRound(batchId: string): Promise<number> {
-    return this.redis.hincrby(this.keys(batchId).batch, 'retryRound', 1);
+    const round = await this.scripts.writeBatchField(this.keys(batchId).batch, 'incr', 'retryRound');
+    if (round === -1) throw batchGoneError(batchId);
+    return round;
   }
 
   /** Counts one HTTP call (retries included) by status, or by transport failure ("timeout", "network"). */
   countRequest(batchId: string, status: number | string): Promise<unknown> {
-    return this.redis.hincrby(this.keys(batchId).batch, `h:${status}`, 1);
+    return this.scripts.writeBatchField(this.keys(batchId).batch, 'incr', `h:${status}`);
   }
 
   /** Stores what the server announced (Deprecation / Sunset); true the first time for this batch. */
   async noteDeprecation(batchId: string, text: string): Promise<boolean> {
-    return (await this.redis.hsetnx(this.keys(batchId).batch, 'deprecation', text)) === 1;
+    return (await this.scripts.writeBatchField(this.keys(batchId).batch, 'setnx', 'deprecation', text)) === 1;
   }
 
   /** Keeps every key of the batch for the retention period from now. */

@@ -5,6 +5,7 @@ import type { Queue } from 'bullmq';
 import pLimit from 'p-limit';
 import { readAssignments, type RowResult } from '../csv/index.js';
 import type { Logger } from '../log/logger.js';
+import { logRowOutcome } from '../log/row-outcome.js';
 import { assignJob } from './assign-job.js';
 import type { BatchStore } from './batch-store.js';
 import { fileFingerprint } from './file-fingerprint.js';
@@ -163,7 +164,7 @@ export async function importBatch(path: string, store: BatchStore, queue: Queue,
       const results = await store.recordOutcomesInBulk(batchId, rejected);
       results.forEach((res, i) => {
         const d = rejected[i]!;
-        if (res.changed) blog.info({ jobId: null, line: d.line, accountUserId: d.accountUserId, groupId: d.groupId, outcome: d.outcome, reason: d.reason, message: d.message }, 'row outcome');
+        if (res.changed) logRowOutcome(log, { batchId, jobId: null, line: d.line, accountUserId: d.accountUserId, groupId: d.groupId, outcome: d.outcome, reason: d.reason, message: d.message });
       });
     }
     enqueued += await enqueueMissing(store, queue, batchId, valid);

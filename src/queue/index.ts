@@ -13,4 +13,4 @@ export { OutboundRateLimiter, LimiterClosedError, type OutboundRateLimiterOption
 export { createRedis, connectRedis, createRedisOutageLog, describeRedisUrl, evictionPolicyWarning, isRedisConnectionError, type RedisOutageLog } from './redis-connection.js';
 export { batchKeys, globalKeys, ASSIGN_QUEUE } from './keys.js';
 export type { Outcome, FailureDetail } from './outcomes.js';
-export { batchGoneError } from './batch-gone.js';
+export { BatchGoneError, batchGoneError } from './batch-gone.js';

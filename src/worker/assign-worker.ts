@@ -1,7 +1,7 @@
 import { Worker, type Job } from 'bullmq';
 import pLimit from 'p-limit';
 import { ASSIGN_JOB, createAssignProcessor, type AssignContext, type AssignPayload } from '../../jobs/index.js';
-import { ASSIGN_QUEUE, type BatchStore, type OutboundRateLimiter } from '../queue/index.js';
+import { ASSIGN_QUEUE, BatchGoneError, type BatchStore, type OutboundRateLimiter } from '../queue/index.js';
 import { jitterBackoff, type S1Client } from '../s1/index.js';
 import type { AuthGate } from './auth-gate.js';
 import type { Reachability } from './reachability.js';
@@ -48,7 +48,13 @@ export function createAssignWorker(parts: WorkerParts, deps: AssignWorkerDeps): 
     async (job: Job<AssignPayload>) => {
       // A job whose hash Redis evicted comes without a name; the processor gives its row the outcome `evicted`.
       if (job.name !== ASSIGN_JOB && job.name !== undefined) throw new Error(`unknown job kind ${job.name}`);
-      return processor(job);
+      try {
+        return await processor(job);
+      } catch (err) {
+        // Its batch vanished from Redis: nothing this worker does for it can be recorded any more.
+        if (err instanceof BatchGoneError) parts.raiseFatal(err);
+        throw err;
+      }
     },
     {
       connection: parts.redis,
@@ -77,7 +83,9 @@ function recordIfFinal(parts: WorkerParts, job: Job<AssignPayload> | undefined, 
     .then((res) => {
       if (res.done && res.batchId) parts.reports.batchDone(res.batchId);
     })
-    .catch((e: unknown) => parts.log.error({ err: e, jobId: job.id }, 'could not record a failed job; the next worker start will'));
+    .catch((e: unknown) => {
+      if (!(e instanceof BatchGoneError)) parts.log.error({ err: e, jobId: job.id }, 'could not record a failed job; the next worker start will');
+    });
 }
 
 /** The store as the processor sees it, telling `onRowOutcome` of each outcome the accounting called new. */

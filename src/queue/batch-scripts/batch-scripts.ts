@@ -11,6 +11,7 @@ const RESET_OUTCOMES = scriptWithKeys(FILES, 'resetOutcomes', OUTCOME_SCRIPT_KEY
 const MARK_QUEUED = scriptWithKeys(FILES, 'markQueued', ['outcomes']);
 const CHECK_BATCH_DONE = scriptWithKeys(FILES, 'checkBatchDone', ['batch']);
 const CREATE_BATCH = scriptWithKeys(FILES, 'createBatch', ['batch', 'batches']);
+const WRITE_BATCH_FIELD = scriptWithKeys(FILES, 'writeBatchField', ['batch']);
 
 /** The batch scripts as typed calls on one connection. The comment block of each `.lua` file says what it does. */
 export interface BatchScripts {
@@ -20,6 +21,8 @@ export interface BatchScripts {
   markQueued(outcomesKey: string, lines: number[]): Promise<number>;
   checkBatchDone(batchKey: string, nowMs: number): Promise<number>;
   createBatch(batchKey: string, batchesKey: string, args: (string | number)[]): Promise<string>;
+  /** -1 when the batch is gone (nothing written), else the hash command's answer. */
+  writeBatchField(batchKey: string, op: 'incr' | 'setnx' | 'set', field: string, value?: string): Promise<number>;
 }
 
 export function loadBatchScripts(redis: Redis): BatchScripts {
@@ -28,11 +31,13 @@ export function loadBatchScripts(redis: Redis): BatchScripts {
   const markQueued = defineLuaCommand(redis, 'ba', MARK_QUEUED);
   const checkBatchDone = defineLuaCommand(redis, 'ba', CHECK_BATCH_DONE);
   const createBatch = defineLuaCommand(redis, 'ba', CREATE_BATCH);
+  const writeBatchField = defineLuaCommand(redis, 'ba', WRITE_BATCH_FIELD);
   return {
     recordOutcomes: (keys, nowMs, rows) => recordOutcomes(...keys, nowMs, ...rows) as Promise<number[]>,
     resetOutcomes: (keys, lines) => resetOutcomes(...keys, ...lines) as Promise<number>,
     markQueued: (outcomesKey, lines) => markQueued(outcomesKey, ...lines) as Promise<number>,
     checkBatchDone: (batchKey, nowMs) => checkBatchDone(batchKey, nowMs) as Promise<number>,
     createBatch: (batchKey, batchesKey, args) => createBatch(batchKey, batchesKey, ...args) as Promise<string>,
+    writeBatchField: (batchKey, op, field, value = '') => writeBatchField(batchKey, op, field, value) as Promise<number>,
   };
 }

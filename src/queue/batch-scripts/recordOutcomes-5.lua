@@ -15,7 +15,8 @@
             reason, detailJson ('' for successes). One value rather than six: the arguments of a call were its
             largest cost in the worker (ioredis converts and frames each one).
   Returns:
-    one changed flag (0/1) per row, then done (1 when this call completed the batch).
+    one changed flag (0/1) per row, then done (1 when this call completed the batch); or {-1} when the batch hash
+    does not exist (expired, or Redis restarted empty): nothing is written, so no key is made without an expiry.
 ]]
 --- @include "checkDone"
 --- @include "keepLikeBatch"
@@ -69,6 +70,7 @@ local function record(row)
   end
   return 1, reason ~= '', detail ~= ''
 end
+if redis.call('EXISTS', KEYS[1]) == 0 then return { -1 } end
 local changed = {}
 local any, reasons, details = false, false, false
 for i = 2, #ARGV do
