@@ -102,7 +102,7 @@ export async function openBatchService(config: Config, log: Logger): Promise<Bat
     },
     async importFile(path, o) {
       const inPlace = o.skipExisting ? await inPlaceFromServer(config, log) : undefined;
-      const res = await importBatch(path, store, queue, log, { batchId: o.batchId, looseIds: o.looseIds, inPlace });
+      const res = await importBatch(path, store, queue, log, { batchId: o.batchId, looseIds: o.looseIds, inPlace, stableSource: true });
       if (res.done) await writeReport(store, o.batchId, batchDir(o.batchId));
       return importJson(res);
     },

@@ -1,6 +1,4 @@
-import { stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
-import { AppError } from '../errors.js';
 import type { Queue } from 'bullmq';
 import pLimit from 'p-limit';
 import { readAssignments, type RowResult } from '../csv/index.js';
@@ -9,6 +7,7 @@ import { logRowOutcome } from '../log/row-outcome.js';
 import { assignJob } from './assign-job.js';
 import type { BatchStore } from './batch-store.js';
 import { fileFingerprint } from './file-fingerprint.js';
+import { takeSnapshot } from './import-snapshot.js';
 import type { FailureDetail } from './outcomes.js';
 
 export interface ImportOptions {
@@ -35,6 +34,11 @@ export interface ImportOptions {
   inPlace?: (accountUserId: string, groupId: string) => string | undefined;
   /** Extra fields stored on a new batch record (e.g. the schedule that made it). @defaultValue none */
   meta?: Record<string, string>;
+  /**
+   * The file is a private copy nobody else writes (a schedule's kept copy, a console upload): read it as it is.
+   * Otherwise the import works from a snapshot of it (see takeSnapshot). @defaultValue false
+   */
+  stableSource?: boolean;
 }
 
 export interface ValidationCounts {
@@ -140,12 +144,19 @@ async function enqueueMissing(store: BatchStore, queue: Queue, batchId: string, 
  * that already have an outcome: a crashed import run again adds only what is missing.
  */
 export async function importBatch(path: string, store: BatchStore, queue: Queue, log: Logger, options: ImportOptions): Promise<ImportResult> {
+  const snapshot = options.stableSource ? undefined : await takeSnapshot(path);
+  try {
+    const fingerprint = snapshot?.fingerprint ?? (await fileFingerprint(path));
+    return await importFile(snapshot?.path ?? path, resolve(path), fingerprint, store, queue, log, options);
+  } finally {
+    await snapshot?.dispose();
+  }
+}
+
+/** Both passes over `file`, a copy nobody changes; the batch records `source`, where the user's file is. */
+async function importFile(file: string, source: string, fingerprint: string, store: BatchStore, queue: Queue, log: Logger, options: ImportOptions): Promise<ImportResult> {
   const looseIds = options.looseIds ?? false;
-  const source = resolve(path);
-  const before = await stat(path).catch((err: unknown) => {
-    throw new AppError('io', `cannot read ${path}: ${(err as Error).message}`, { cause: err });
-  });
-  const [fingerprint, { duplicates, ...counts }] = await Promise.all([fileFingerprint(path), validateFile(path, looseIds)]);
+  const { duplicates, ...counts } = await validateFile(file, looseIds);
   const { batchId } = options;
   const status = await store.createBatch(batchId, `${fingerprint}${looseIds ? ':loose' : ''}`, source, counts.rows, looseIds, options.meta);
   const blog = log.child({ batchId });
@@ -167,7 +178,9 @@ export async function importBatch(path: string, store: BatchStore, queue: Queue,
         if (res.changed) logRowOutcome(log, { batchId, jobId: null, line: d.line, accountUserId: d.accountUserId, groupId: d.groupId, outcome: d.outcome, reason: d.reason, message: d.message });
       });
     }
-    enqueued += await enqueueMissing(store, queue, batchId, valid);
+    // Not `enqueued += await ...`: that reads `enqueued` before the await, and chunks run concurrently.
+    const added = await enqueueMissing(store, queue, batchId, valid);
+    enqueued += added;
   };
 
   // The first chunk that fails stops the import; the error is kept here so that no rejection goes unheard while
@@ -186,7 +199,7 @@ export async function importBatch(path: string, store: BatchStore, queue: Queue,
   };
 
   let chunk: RowResult[] = [];
-  for await (const row of readAssignments(path, { looseIds, knownDuplicates: duplicates })) {
+  for await (const row of readAssignments(file, { looseIds, knownDuplicates: duplicates })) {
     chunk.push(row);
     if (chunk.length >= chunkSize) {
       await dispatch(chunk);
@@ -196,13 +209,6 @@ export async function importBatch(path: string, store: BatchStore, queue: Queue,
   if (chunk.length > 0) await dispatch(chunk);
   await Promise.all(inflight);
   if (failure) throw failure.err;
-  // The two passes and the fingerprint read the file three times; a file changed meanwhile would leave a batch
-  // whose rows and jobs disagree. Refuse to mark such an import complete.
-  const after = await stat(path);
-  if (after.size !== before.size || after.mtimeMs !== before.mtimeMs) {
-    throw new AppError('io', `${basename(source)} changed while it was being imported: import it again under a new --batch id once it is complete`);
-  }
-
   const done = await store.finishImport(batchId);
   blog.info({ enqueued, done }, 'import finished');
   return { batchId, source, status, ...counts, alreadyMember, enqueued, done };

@@ -1,6 +1,6 @@
 import { classifyStatus } from './retry-rules.js';
 import { problemMessage } from './problem-details.js';
-import { S1TransportError, type S1Client } from './s1-client.js';
+import { S1TransportError, type S1Client, type WireObserver } from './s1-client.js';
 
 /**
  * What one authenticated read (`GET /public/v1/accounts/account-users?limit=1`) says about the configured URL and
@@ -14,11 +14,11 @@ export type AccessCheck =
   | { ok: true; status: number }
   | { ok: false; kind: 'token' | 'unreachable' | 'not-s1'; status?: number; message: string };
 
-export async function checkAccess(client: S1Client, apiUrl: string, signal?: AbortSignal): Promise<AccessCheck> {
+export async function checkAccess(client: S1Client, apiUrl: string, signal?: AbortSignal, observer?: WireObserver): Promise<AccessCheck> {
   let status: number;
   let body: unknown;
   try {
-    ({ status, body } = await client.listAccountUsers(0, 1, { signal }));
+    ({ status, body } = await client.listAccountUsers(0, 1, { signal, observer }));
   } catch (err) {
     if (!(err instanceof S1TransportError)) throw err;
     return { ok: false, kind: 'unreachable', message: `cannot reach S1 at ${apiUrl} (${err.message}): check S1_API_URL and the network` };

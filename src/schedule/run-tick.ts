@@ -142,6 +142,8 @@ export async function runTick(ctx: TickContext, def: ScheduleDefinition, tickAt:
       looseIds: def.looseIds,
       inPlace,
       meta: { schedule: def.name, tickAt: new Date(tickAt).toISOString(), mode: def.mode, origin: copy.origin },
+      // The tick's own kept copy: nobody else writes it, so no second snapshot is taken.
+      stableSource: true,
     });
     if (res.done) ctx.onBatchDone(batchId);
     log.info({ rows: res.rows, enqueued: res.enqueued, alreadyMember: res.alreadyMember, invalid: res.invalid, duplicate: res.duplicate, memoryPairs: memory?.size }, 'schedule tick: batch imported');

@@ -2,7 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { AppError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import { requireToken, type Config } from '../config/index.js';
-import { checkAccess, createS1Client, type S1Client } from '../s1/index.js';
+import { LimiterClosedError, OutboundRateLimiter, connectRedis, createRedis, globalKeys } from '../queue/index.js';
+import { checkAccess, createS1Client, type S1Client, type WireObserver } from '../s1/index.js';
 import type { WorkerHealth } from './health.js';
 
 /** Waits between preflight attempts while S1 cannot be reached: 1 s doubling to 30 s. */
@@ -16,10 +17,11 @@ export function preflightDelayMs(attempt: number): number {
  * crash-loop through an S1 outage. A rejected token or a URL that is not S1 cannot pass by waiting: AppError.
  * Resolves false when `signal` aborted (shutdown) before S1 answered.
  */
-export async function waitForS1(client: S1Client, apiUrl: string, log: Logger, health: WorkerHealth, signal: AbortSignal): Promise<boolean> {
+export async function waitForS1(client: S1Client, apiUrl: string, log: Logger, health: WorkerHealth, signal: AbortSignal, slot: () => Promise<WireObserver>): Promise<boolean> {
   for (let attempt = 1; !signal.aborted; attempt++) {
-    const check = await checkAccess(client, apiUrl, signal).catch((err: unknown) => {
-      if (signal.aborted) return undefined;
+    // The read is a request like any other: it takes its place under the global limit.
+    const check = await slot().then((observer) => checkAccess(client, apiUrl, signal, observer)).catch((err: unknown) => {
+      if (signal.aborted || err instanceof LimiterClosedError) return undefined;
       throw err;
     });
     if (check === undefined) return false;
@@ -38,14 +40,22 @@ export async function waitForS1(client: S1Client, apiUrl: string, log: Logger, h
   return false;
 }
 
-/** `run`'s preflight: one read, and any failure is fatal (exit 1, one line naming what to fix), before the import. */
+/**
+ * `run`'s preflight: one read, and any failure is fatal (exit 1, one line naming what to fix), before the import.
+ * It takes its slot under the global limit like every request, since workers may already be sending.
+ */
 export async function checkS1(config: Config): Promise<void> {
+  const redis = createRedis(config.redisUrl, 'producer');
+  await connectRedis(redis, config.redisUrl);
+  const limiter = new OutboundRateLimiter(redis, globalKeys(config.prefix), { rate: config.rateLimit, slackMs: config.rateSlackMs });
   const client = createS1Client({ baseUrl: config.apiUrl, token: requireToken(config), timeoutMs: config.timeoutMs, connections: 1 });
   try {
-    const check = await checkAccess(client, config.apiUrl);
+    const check = await checkAccess(client, config.apiUrl, undefined, await limiter.acquire());
     if (check.ok) return;
     throw new AppError(check.kind === 'token' ? 'auth' : check.kind === 'unreachable' ? 'unreachable' : 'config', `${check.message}; nothing was queued`);
   } finally {
+    limiter.close();
     await client.close();
+    await redis.quit().catch(() => redis.disconnect());
   }
 }

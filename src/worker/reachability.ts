@@ -4,6 +4,9 @@ import type { WorkerHealth } from './health.js';
 /** Network failures in a row (no answer at all) after which every worker pauses instead of burning attempts. */
 export const UNREACHABLE_AFTER = 10;
 
+/** Each pause of an outage doubles from S1_BACKOFF_MS up to 32 times it (32 s with the default 1 s). */
+const MAX_DOUBLINGS = 5;
+
 export interface Reachability {
   /** A request got no answer (refused, reset, DNS, TLS). True when the row should go back unsent of an attempt. */
   networkFailed(): boolean;
@@ -13,18 +16,24 @@ export interface Reachability {
 
 /**
  * Tells an outage from a bad row. Each network failure is a warning naming the URL; at the tenth in a row the
- * shared limiter pauses every worker for a back-off (doubling to a minute while it lasts) and the process says
- * `cannot reach S1 at <url>` once; the first answer ends the outage.
+ * shared limiter pauses every worker for a back-off (S1_BACKOFF_MS, doubling while the outage lasts, to 32 times it)
+ * and the process says `cannot reach S1 at <url>` once; the first answer ends the outage.
  */
-export function createReachability(apiUrl: string, log: Logger, health: WorkerHealth, pauseAll: (ms: number) => Promise<void>): Reachability {
+export function createReachability(apiUrl: string, log: Logger, health: WorkerHealth, pauseAll: (ms: number) => Promise<void>, backoffMs: number): Reachability {
   let inARow = 0;
+  let pauses = 0;
+  let pausedUntil = 0;
   let outage = false;
   return {
     networkFailed() {
       inARow++;
       log.warn({ api: apiUrl, failuresInARow: inARow }, `no answer from S1 at ${apiUrl}`);
       if (inARow < UNREACHABLE_AFTER) return false;
-      const pauseMs = Math.min(60_000, 1000 * 2 ** Math.min(inARow - UNREACHABLE_AFTER, 6));
+      // Requests already in flight when the pause began fail into it: they wait out the same pause.
+      if (Date.now() < pausedUntil) return true;
+      pauses++;
+      const pauseMs = backoffMs * 2 ** Math.min(pauses - 1, MAX_DOUBLINGS);
+      pausedUntil = Date.now() + pauseMs;
       void pauseAll(pauseMs).catch(() => undefined);
       if (!outage) {
         outage = true;
@@ -37,6 +46,7 @@ export function createReachability(apiUrl: string, log: Logger, health: WorkerHe
       inARow = 0;
       if (!outage) return;
       outage = false;
+      pauses = 0;
       health.setS1Problem(undefined);
       log.info({ api: apiUrl }, `S1 at ${apiUrl} answers again`);
     },

@@ -85,7 +85,7 @@ export async function startWorker(config: Config, log: Logger, options: StartWor
     const raised = new Promise<AppError>((resolve) => (raiseFatal = resolve));
     const parts = { config, log, redis, store, queue, reports, notifier, outage, raiseFatal, force: force.signal };
     startNotifyWorker(parts, cleanups);
-    const reachability = createReachability(config.apiUrl, log, health, (ms) => limiter.pause(ms));
+    const reachability = createReachability(config.apiUrl, log, health, (ms) => limiter.pause(ms), config.backoffMs);
     const worker = createAssignWorker(parts, { client, limiter, gate, connections, reachability, onRowOutcome: metrics?.rowOutcome });
     cleanups.push(async () => {
       limiter.close();
@@ -100,7 +100,7 @@ export async function startWorker(config: Config, log: Logger, options: StartWor
     const stopping = new AbortController();
     cleanups.push(() => stopping.abort());
     const started = () => log.info({ concurrency: config.concurrency, connections, jobsInHand: jobsInHand(connections), rateLimit: config.rateLimit, api: config.apiUrl }, 'worker started');
-    const fatal = Promise.race([raised, takeJobs({ client, apiUrl: config.apiUrl, log, health, redis, authFlagKey: keys.authFailed, queue, gate, workers: [worker, syncWorker], stopping: stopping.signal, onStarted: started })]);
+    const fatal = Promise.race([raised, takeJobs({ client, slot: () => limiter.acquire(), apiUrl: config.apiUrl, log, health, redis, authFlagKey: keys.authFailed, queue, gate, workers: [worker, syncWorker], stopping: stopping.signal, onStarted: started })]);
     return {
       worker,
       store,

@@ -3,7 +3,7 @@ import type { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { AppError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
-import { checkAccess, type S1Client } from '../s1/index.js';
+import { checkAccess, type S1Client, type WireObserver } from '../s1/index.js';
 import { clearAuthFlag, type AuthGate } from './auth-gate.js';
 import type { WorkerHealth } from './health.js';
 import { waitForS1 } from './preflight.js';
@@ -13,6 +13,8 @@ export const AUTH_FLAG_CHECK_MS = 5000;
 
 export interface TakeJobsDeps {
   client: S1Client;
+  /** A slot under the global limit for each preflight read. */
+  slot: () => Promise<WireObserver>;
   apiUrl: string;
   log: Logger;
   health: WorkerHealth;
@@ -36,7 +38,7 @@ export function takeJobs(d: TakeJobsDeps): Promise<AppError> {
     void d.gate.failed.then((f) => resolve(new AppError('auth', `S1 rejected the API token (HTTP ${f.status}); rows stay pending: set a valid S1_API_TOKEN and start the worker again`)));
     const fail = (err: unknown) => resolve(err instanceof AppError ? err : new AppError('internal', (err as Error).message, { cause: err }));
     void (async () => {
-      if (!(await waitForS1(d.client, d.apiUrl, d.log, d.health, d.stopping))) return;
+      if (!(await waitForS1(d.client, d.apiUrl, d.log, d.health, d.stopping, d.slot))) return;
       await clearAuthFlag(d.redis, d.authFlagKey, d.queue, d.log);
       for (const w of d.workers) void w.run();
       d.onStarted();
@@ -55,7 +57,7 @@ async function watchAuthFlag(d: TakeJobsDeps, end: (err: AppError) => void): Pro
     await sleep(AUTH_FLAG_CHECK_MS, undefined, { signal: d.stopping }).catch(() => undefined);
     if (d.stopping.aborted || d.gate.isFailed()) return;
     if (!(await d.redis.exists(d.authFlagKey).catch(() => 0))) continue;
-    const check = await checkAccess(d.client, d.apiUrl, d.stopping).catch(() => undefined);
+    const check = await d.slot().then((observer) => checkAccess(d.client, d.apiUrl, d.stopping, observer)).catch(() => undefined);
     if (check?.ok) await clearAuthFlag(d.redis, d.authFlagKey, d.queue, d.log);
     else if (check?.kind === 'token') return end(new AppError('auth', `${check.message}; rows stay pending`));
   }

@@ -45,7 +45,7 @@ describe('the API token revoked mid-batch', () => {
         const postsBefore = e!.sim.stats().posts;
         const again = await e!.cli(['worker'], env);
         expect(again.code).toBe(1);
-        expect(again.stderr).toMatch(/S1 rejected this API token \(HTTP 401\)/);
+        expect(again.stderr).toMatch(/rejected the API token \(HTTP 401\).*S1_API_TOKEN/);
         expect(e!.sim.stats().posts).toBe(postsBefore);
         // A new token: the queue resumes everywhere.
         gate!.accept(newToken);

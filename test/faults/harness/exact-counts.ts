@@ -1,6 +1,7 @@
 import { expect } from 'vitest';
 import type { BatchStatus } from '../../../src/queue/batch-store.js';
 import type { E2E } from '../../helpers/e2e.js';
+import type { SimStats } from '../../../src/sim/index.js';
 
 /** The rows of a fault batch: distinct account users, one group, as CSV text and as the pairs the server must hold. */
 export interface FaultRows {
@@ -48,4 +49,14 @@ export async function expectExactCounts(e: E2E, batchId: string, rows: FaultRows
   expect(failed.size, 'one failure detail per failed row').toBe(b.failed);
   expect(details, 'one detail per failed, invalid or duplicate row').toBe(b.failed + b.invalid + b.duplicate);
   return b;
+}
+
+/**
+ * The simulator's answers by status, less the list calls: every worker's preflight read (one GET answered 200) is
+ * not a row's request. The fault tests aim their faults at POSTs only, so every list call here was a 200.
+ */
+export function postAnswers(stats: SimStats): Record<string, number> {
+  const out = { ...stats.byStatus };
+  if (stats.listCalls > 0) out['200'] = (out['200'] ?? 0) - stats.listCalls;
+  return out;
 }
