@@ -1,8 +1,9 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import { AppError } from '../errors.js';
 import { batchGoneError } from './batch-gone.js';
 import { loadBatchScripts, type BatchScripts } from './batch-scripts/batch-scripts.js';
-import { batchKeys, globalKeys, outcomeScriptKeys, type BatchKeys, type GlobalKeys, type OutcomeScriptKeys } from './keys.js';
+import { batchKeys, globalKeys, importLockKey, outcomeScriptKeys, type BatchKeys, type GlobalKeys, type OutcomeScriptKeys } from './keys.js';
 import { toStatus, type BatchStatus } from './batch-status.js';
 import { OUTCOME_CODE, type FailureDetail, type Outcome } from './outcomes.js';
 
@@ -53,6 +54,27 @@ export class BatchStore {
   private outcomeKeys(batchId: string): OutcomeScriptKeys {
     if (this.lastKeys?.batchId !== batchId) this.lastKeys = { batchId, keys: outcomeScriptKeys(this.keys(batchId)) };
     return this.lastKeys.keys;
+  }
+
+  /**
+   * Takes the batch's import lock, waiting while another import holds it (two at once would both count the same
+   * rows as theirs). The lock lives `ttlMs` and is renewed while held, so a crashed importer's lock lapses on its
+   * own and a re-run waits at most that long. `onWait` is told once when it has to wait. Resolves to the release.
+   */
+  async lockImport(batchId: string, onWait: () => void, ttlMs = 10_000): Promise<() => Promise<void>> {
+    const key = importLockKey(this.prefix, batchId);
+    const owner = `${process.pid}-${Math.random().toString(36).slice(2)}`;
+    for (let waited = false; (await this.redis.set(key, owner, 'PX', ttlMs, 'NX')) !== 'OK'; waited = true) {
+      if (!waited) onWait();
+      await sleep(250);
+    }
+    const renew = setInterval(() => void this.redis.pexpire(key, ttlMs).catch(() => undefined), Math.floor(ttlMs / 3));
+    renew.unref();
+    return async () => {
+      clearInterval(renew);
+      // Only our own lock: one that lapsed and was taken by another importer is theirs.
+      if ((await this.redis.get(key).catch(() => null)) === owner) await this.redis.del(key).catch(() => undefined);
+    };
   }
 
   /** 'created' for a new batch, 'resumed' for the same file again; throws AppError('batch-conflict') for another file. */
@@ -138,7 +160,7 @@ export class BatchStore {
     return `${d.line}\t${OUTCOME_CODE[d.outcome]}\t${mode}\t${countRequestAs ?? ''}\t${d.reason.replace(/\t/g, ' ')}\t${detail}`;
   }
 
-  /** Outcome bytes for lines from..to inclusive ('\0' = pending); used by a re-import to skip finished rows. */
+  /** Outcome bytes for lines from..to inclusive ('\0' pending, 'e' queued); a re-import adds only the '\0' rows. */
   async outcomeCodes(batchId: string, from: number, to: number): Promise<string> {
     return this.redis.getrange(this.keys(batchId).outcomes, from, to);
   }
@@ -152,6 +174,11 @@ export class BatchStore {
   /** After a retry's jobs are enqueued: its reset rows become queued, so a second `retry` does not enqueue them again. */
   async markQueued(batchId: string, lines: number[]): Promise<number> {
     return this.scripts.markQueued(this.keys(batchId).outcomes, lines);
+  }
+
+  /** After an import added these rows' jobs: marks them queued (see markEnqueued-1.lua). */
+  async markEnqueued(batchId: string, lines: number[]): Promise<void> {
+    if ((await this.scripts.markEnqueued(this.keys(batchId).batch, this.keys(batchId).outcomes, lines)) === -1) throw batchGoneError(batchId);
   }
 
   /** The number of the batch's next retry round (1, 2, ...): the `-r<round>` of its retried rows' job ids. */

@@ -123,7 +123,7 @@ function sortChunk(chunk: RowResult[], inPlaceOf: ImportOptions['inPlace']): { r
   return { rejected, valid, inPlace };
 }
 
-/** Enqueues the valid rows of a chunk that have no outcome yet (a re-import adds only what is missing); returns how many. */
+/** Enqueues the valid rows of a chunk neither queued nor finished yet (a re-import adds only what is missing); returns how many. */
 async function enqueueMissing(store: BatchStore, queue: Queue, batchId: string, valid: ValidRow[]): Promise<number> {
   if (valid.length === 0) return 0;
   // One GETRANGE covers the chunk: lines are increasing, so the chunk spans [first, last].
@@ -135,6 +135,8 @@ async function enqueueMissing(store: BatchStore, queue: Queue, batchId: string, 
   });
   if (todo.length === 0) return 0;
   await queue.addBulk(todo.map((r) => assignJob(batchId, r)));
+  // Under the batch's import lock, so no other import counts these rows as its own.
+  await store.markEnqueued(batchId, todo.map((r) => r.line));
   return todo.length;
 }
 
@@ -157,6 +159,18 @@ export async function importBatch(path: string, store: BatchStore, queue: Queue,
 async function importFile(file: string, source: string, fingerprint: string, store: BatchStore, queue: Queue, log: Logger, options: ImportOptions): Promise<ImportResult> {
   const looseIds = options.looseIds ?? false;
   const { duplicates, ...counts } = await validateFile(file, looseIds);
+  const { batchId } = options;
+  const unlock = await store.lockImport(batchId, () => log.warn({ batchId }, 'another import of this batch is running (or stopped less than 10 s ago): waiting for it, then adding only what it did not'));
+  try {
+    return await enqueueFile(file, source, fingerprint, counts, duplicates, store, queue, log, options);
+  } finally {
+    await unlock();
+  }
+}
+
+/** Pass 2, under the batch's import lock. */
+async function enqueueFile(file: string, source: string, fingerprint: string, counts: ValidationCounts, duplicates: Map<number, number> | undefined, store: BatchStore, queue: Queue, log: Logger, options: ImportOptions): Promise<ImportResult> {
+  const looseIds = options.looseIds ?? false;
   const { batchId } = options;
   const status = await store.createBatch(batchId, `${fingerprint}${looseIds ? ':loose' : ''}`, source, counts.rows, looseIds, options.meta);
   const blog = log.child({ batchId });

@@ -22,6 +22,11 @@ export function batchKeys(prefix: string, batchId: string) {
 }
 export type BatchKeys = ReturnType<typeof batchKeys>;
 
+/** String with a short TTL, renewed while an import of the batch runs: one importer at a time per batch. */
+export function importLockKey(prefix: string, batchId: string): string {
+  return `${prefix}:batch:${batchId}:importing`;
+}
+
 /**
  * KEYS[1..5] of the outcome scripts (batch-scripts/recordOutcomes-5.lua, resetOutcomes-5.lua), in their order. A
  * list, not the property order of batchKeys(): reordering or adding a key there must not shift the scripts' KEYS.

@@ -12,6 +12,7 @@ const MARK_QUEUED = scriptWithKeys(FILES, 'markQueued', ['outcomes']);
 const CHECK_BATCH_DONE = scriptWithKeys(FILES, 'checkBatchDone', ['batch']);
 const CREATE_BATCH = scriptWithKeys(FILES, 'createBatch', ['batch', 'batches']);
 const WRITE_BATCH_FIELD = scriptWithKeys(FILES, 'writeBatchField', ['batch']);
+const MARK_ENQUEUED = scriptWithKeys(FILES, 'markEnqueued', ['batch', 'outcomes']);
 
 /** The batch scripts as typed calls on one connection. The comment block of each `.lua` file says what it does. */
 export interface BatchScripts {
@@ -21,6 +22,8 @@ export interface BatchScripts {
   markQueued(outcomesKey: string, lines: number[]): Promise<number>;
   checkBatchDone(batchKey: string, nowMs: number): Promise<number>;
   createBatch(batchKey: string, batchesKey: string, args: (string | number)[]): Promise<string>;
+  /** Rows marked queued by an import; -1 when the batch is gone. */
+  markEnqueued(batchKey: string, outcomesKey: string, lines: number[]): Promise<number>;
   /** -1 when the batch is gone (nothing written), else the hash command's answer. */
   writeBatchField(batchKey: string, op: 'incr' | 'setnx' | 'set', field: string, value?: string): Promise<number>;
 }
@@ -32,12 +35,14 @@ export function loadBatchScripts(redis: Redis): BatchScripts {
   const checkBatchDone = defineLuaCommand(redis, 'ba', CHECK_BATCH_DONE);
   const createBatch = defineLuaCommand(redis, 'ba', CREATE_BATCH);
   const writeBatchField = defineLuaCommand(redis, 'ba', WRITE_BATCH_FIELD);
+  const markEnqueued = defineLuaCommand(redis, 'ba', MARK_ENQUEUED);
   return {
     recordOutcomes: (keys, nowMs, rows) => recordOutcomes(...keys, nowMs, ...rows) as Promise<number[]>,
     resetOutcomes: (keys, lines) => resetOutcomes(...keys, ...lines) as Promise<number>,
     markQueued: (outcomesKey, lines) => markQueued(outcomesKey, ...lines) as Promise<number>,
     checkBatchDone: (batchKey, nowMs) => checkBatchDone(batchKey, nowMs) as Promise<number>,
     createBatch: (batchKey, batchesKey, args) => createBatch(batchKey, batchesKey, ...args) as Promise<string>,
+    markEnqueued: (batchKey, outcomesKey, lines) => markEnqueued(batchKey, outcomesKey, ...lines) as Promise<number>,
     writeBatchField: (batchKey, op, field, value = '') => writeBatchField(batchKey, op, field, value) as Promise<number>,
   };
 }

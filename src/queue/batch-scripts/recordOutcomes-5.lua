@@ -5,7 +5,7 @@
   busy worker finishes many in the same turn of its event loop, and one script call per row was a large share of
   its Redis traffic. Counters in the batch hash are named after outcomes; `h:<status>` counts HTTP calls by answer.
     KEYS[1] batch hash (counters)
-    KEYS[2] outcomes string (one byte per file line: the outcome code, 0 while pending, r/q while being retried)
+    KEYS[2] outcomes string (one byte per file line: the outcome code; 0 pending, e queued by an import, r/q retried)
     KEYS[3] failures hash (line -> JSON detail)
     KEYS[4] failed lines index (sorted set, score = line)
     KEYS[5] reasons hash ("outcome|reason" -> count)
@@ -43,6 +43,9 @@ local function record(row)
   if old == 'r' or old == 'q' then
     -- Being retried: it already left the failed count; only its old failure detail goes.
     redis.call('HDEL', KEYS[3], lineText)
+    old = ''
+  elseif old == 'e' then
+    -- Queued by an import, no outcome yet (markEnqueued-1.lua).
     old = ''
   end
   if old ~= '' and old ~= '\0' then
