@@ -67,6 +67,9 @@ export function applyRetryPolicy(job: Job, maxAttempts: number): void {
 export function createAssignProcessor(ctx: AssignContext) {
   const deprecationSeen = new Set<string>();
 
+  // One function on purpose (over the house's ~60 lines): it is the row's whole life in the order it happens
+  // (take a connection and a rate slot, send, classify, record), with the answer rules reading top to bottom as in
+  // the header above; its closures share `countAs`, `attempt` and the row's fields without passing them around.
   return async function processAssign(job: Job<AssignPayload>): Promise<Outcome> {
     const jobId = job.id ?? '';
     const row = parseAssignJobId(jobId);

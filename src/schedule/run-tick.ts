@@ -64,6 +64,10 @@ async function hasDataRow(path: string, looseIds: boolean): Promise<boolean> {
  * - No overlap: a per-schedule lock (SET NX with a renewed lease) is held while a tick decides and imports, and a
  *   tick whose previous batch has not finished is skipped and recorded, so at most one batch of a schedule runs.
  * - Never throws for a bad source: a missing, empty, unreadable or broken source is recorded as a failed tick.
+ *
+ * Longer than the house's ~60 lines on purpose: the lock is held across every step, and each step's failure is
+ * recorded on the schedule in the one try/finally that releases it; split, the lock's lifetime would be spread
+ * across functions that each must remember to release it.
  */
 export async function runTick(ctx: TickContext, def: ScheduleDefinition, tickAt: number): Promise<TickResult> {
   const { redis, store, config } = ctx;

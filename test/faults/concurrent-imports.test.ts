@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startE2E, type E2E } from '../helpers/e2e.js';
+import { csvManyRows, startE2E, type E2E } from '../helpers/e2e.js';
 
 let e: E2E | undefined;
 afterEach(async () => {
@@ -9,17 +9,11 @@ afterEach(async () => {
 
 const ROWS = 50_000;
 
-/** `n` distinct valid rows of one group. */
-function manyRows(n: number): string {
-  const lines = ['accountUserId,groupId'];
-  for (let i = 1; i <= n; i++) lines.push(`AUSR-1000-${String(Math.floor(i / 10_000)).padStart(4, '0')}-${String(i % 10_000).padStart(4, '0')},UGR-1234-5678`);
-  return lines.join('\n') + '\n';
-}
 
 describe('two imports of the same file into the same batch at once (15.6)', () => {
   it('the second waits for the first, then adds nothing: what they print as enqueued adds up to the jobs that exist', { timeout: 120_000 }, async () => {
     e = await startE2E('f-twice');
-    const file = e.file('twice.csv', manyRows(ROWS));
+    const file = e.file('twice.csv', csvManyRows(ROWS));
     const [a, b] = await Promise.all([e.cli(['import', file, '--batch', 'twice', '--json']), e.cli(['import', file, '--batch', 'twice', '--json'])]);
     expect([a.code, b.code]).toEqual([0, 0]);
     const enqueued = [a, b].map((r) => (JSON.parse(r.stdout) as { enqueued: number }).enqueued);

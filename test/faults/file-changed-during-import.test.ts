@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { takeSnapshot } from '../../src/queue/import-snapshot.js';
 import { collect, spawnCli, waitFor } from '../helpers/cli.js';
-import { csvRows, startE2E, type E2E } from '../helpers/e2e.js';
+import { csvManyRows, csvRows, startE2E, type E2E } from '../helpers/e2e.js';
 import { tempDir } from '../helpers/test-env.js';
 
 let e: E2E | undefined;
@@ -17,19 +17,13 @@ const ROWS = 60_000;
 const GROUP_A = 'UGR-1111-0001';
 const GROUP_B = 'UGR-2222-0002';
 
-/** `n` distinct valid rows of one group (csvRows stops at 9,999 users). */
-function manyRows(n: number, group: string): string {
-  const lines = ['accountUserId,groupId'];
-  for (let i = 1; i <= n; i++) lines.push(`AUSR-1000-${String(Math.floor(i / 10_000)).padStart(4, '0')}-${String(i % 10_000).padStart(4, '0')},${group}`);
-  return lines.join('\n') + '\n';
-}
 
 /**
  * Starts `import` of a large file and, once its batch exists in Redis (the import has copied and validated the
  * file and is enqueueing), does `change` to the file. Returns the import's exit code and output.
  */
 async function importWhile(change: (file: string) => void, batchId: string) {
-  const file = e!.file(`${batchId}.csv`, manyRows(ROWS, GROUP_A));
+  const file = e!.file(`${batchId}.csv`, csvManyRows(ROWS, GROUP_A));
   const imp = spawnCli(['import', file, '--batch', batchId, '--json'], e!.env());
   const out = collect(imp);
   await waitFor('the batch to be created', async () => (await e!.store.getBatch(batchId)) !== undefined, 60_000, 20);

@@ -79,6 +79,13 @@ export function csvRows(n: number, group = 'UGR-1234-5678', start = 1): string {
   return lines.join('\n') + '\n';
 }
 
+/** `n` distinct valid rows of one group, for files larger than csvRows allows (it stops at 9,999 users). */
+export function csvManyRows(n: number, group = 'UGR-1234-5678'): string {
+  const lines = ['accountUserId,groupId'];
+  for (let i = 1; i <= n; i++) lines.push(`AUSR-1000-${String(Math.floor(i / 10_000)).padStart(4, '0')}-${String(i % 10_000).padStart(4, '0')},${group}`);
+  return lines.join('\n') + '\n';
+}
+
 /** Every value under `prefix`, read type by type (DUMP output is compressed, so searching it proves nothing). */
 export async function redisValues(redis: Redis, prefix: string): Promise<string[]> {
   const out: string[] = [];
