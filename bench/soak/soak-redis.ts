@@ -45,6 +45,16 @@ export async function usedMemory(client: Redis): Promise<number> {
   return Number(m[1]);
 }
 
+/** The INFO memory fields that tell data from the server's own overhead (Lua script cache, client buffers, AOF). */
+const MEMORY_FIELDS = ['used_memory', 'used_memory_dataset', 'used_memory_overhead', 'used_memory_vm_eval', 'used_memory_scripts_eval', 'mem_clients_normal', 'mem_aof_buffer'] as const;
+
+/** Those INFO memory fields, in bytes (0 for a field this Redis does not report). */
+export async function memoryBreakdown(client: Redis): Promise<Record<(typeof MEMORY_FIELDS)[number], number>> {
+  const info = await client.info('memory');
+  const field = (name: string) => Number(new RegExp(`^${name}:(\\d+)`, 'm').exec(info)?.[1] ?? 0);
+  return Object.fromEntries(MEMORY_FIELDS.map((f) => [f, field(f)])) as Record<(typeof MEMORY_FIELDS)[number], number>;
+}
+
 /** Every key with its MEMORY USAGE, for saying what is left at the end. */
 export async function keySizes(client: Redis): Promise<Map<string, number>> {
   const out = new Map<string, number>();
