@@ -176,9 +176,11 @@ export class BatchStore {
     return this.scripts.markQueued(this.keys(batchId).outcomes, lines);
   }
 
-  /** After an import added these rows' jobs: marks them queued (see markEnqueued-1.lua). */
-  async markEnqueued(batchId: string, lines: number[]): Promise<void> {
-    if ((await this.scripts.markEnqueued(this.keys(batchId).batch, this.keys(batchId).outcomes, lines)) === -1) throw batchGoneError(batchId);
+  /** After an import added these rows' jobs: marks them queued (see markEnqueued-2.lua); returns how many were not yet. */
+  async markEnqueued(batchId: string, lines: number[]): Promise<number> {
+    const marked = await this.scripts.markEnqueued(this.keys(batchId).batch, this.keys(batchId).outcomes, lines);
+    if (marked === -1) throw batchGoneError(batchId);
+    return marked;
   }
 
   /** The number of the batch's next retry round (1, 2, ...): the `-r<round>` of its retried rows' job ids. */

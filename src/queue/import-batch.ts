@@ -102,6 +102,9 @@ export async function planFile(path: string, looseIds: boolean, inPlace: (u: str
 
 type ValidRow = Extract<RowResult, { kind: 'valid' }>;
 
+/** The outcome byte of a row an import queued that has no outcome yet (markEnqueued-2.lua). */
+const QUEUED = 'e'.charCodeAt(0);
+
 /** A chunk's rows as pass 2 handles them: outcomes to record now (rejected or already in place), rows to send. */
 function sortChunk(chunk: RowResult[], inPlaceOf: ImportOptions['inPlace']): { rejected: FailureDetail[]; valid: ValidRow[]; inPlace: number } {
   const rejected: FailureDetail[] = [];
@@ -129,15 +132,16 @@ async function enqueueMissing(store: BatchStore, queue: Queue, batchId: string, 
   // One GETRANGE covers the chunk: lines are increasing, so the chunk spans [first, last].
   const first = valid[0]!.line;
   const codes = await store.outcomeCodes(batchId, first, valid[valid.length - 1]!.line);
+  // Rows queued by an earlier import ('e') are added again too: their jobs are waiting or running, so BullMQ ignores
+  // the ids it holds, and a job that went missing comes back. Only rows this import marked count as its own.
   const todo = valid.filter((r) => {
     const c = codes.charCodeAt(r.line - first);
-    return Number.isNaN(c) || c === 0;
+    return Number.isNaN(c) || c === 0 || c === QUEUED;
   });
   if (todo.length === 0) return 0;
   await queue.addBulk(todo.map((r) => assignJob(batchId, r)));
   // Under the batch's import lock, so no other import counts these rows as its own.
-  await store.markEnqueued(batchId, todo.map((r) => r.line));
-  return todo.length;
+  return store.markEnqueued(batchId, todo.map((r) => r.line));
 }
 
 /**

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ASSIGN_QUEUE, globalKeys } from '../../src/queue/keys.js';
-import { spawnCli, waitFor } from '../helpers/cli.js';
+import { collect, spawnCli, waitFor } from '../helpers/cli.js';
 import { csvRows, startE2E, type E2E } from '../helpers/e2e.js';
 
 /**
@@ -58,9 +58,13 @@ describe('a rate slot is taken only with a connection to send on', () => {
   });
 
   it('jobs in hand beyond the connections wait for one before taking a slot', async () => {
-    expect((await slow.cli(['import', slow.file('slots.csv', csvRows(6)), '--batch', 'slots'])).code).toBe(0);
     const worker = spawnCli(['worker'], slow.env({ S1_CONCURRENCY: '2', S1_RATE_LIMIT: '1000' }));
+    const out = collect(worker);
     try {
+      // The worker's preflight read takes a slot too: let it leave the window (1 s + the slack) before any row.
+      await waitFor('the worker to start', () => out.stdout().includes('"worker started"'), 30_000);
+      await new Promise((r) => setTimeout(r, 1200));
+      expect((await slow.cli(['import', slow.file('slots.csv', csvRows(6)), '--batch', 'slots'])).code).toBe(0);
       await waitFor('two requests at the simulator', () => slow.sim.stats().posts >= 2, 30_000, 10);
       // Two jobs are sending, two more are in hand; their answers take a second. Had the two waiting jobs taken slots
       // without a socket, the log would count four.

@@ -48,7 +48,8 @@ async function finish(batchId: string, outcomeOf: (line: number) => 'assigned' |
   const b = (await store.getBatch(batchId))!;
   const codes = await store.outcomeCodes(batchId, 0, b.rows + 1);
   for (let line = 2; line <= b.rows + 1; line++) {
-    if (codes.charCodeAt(line) > 0) continue;
+    // 0: pending, 'e': pending with its job queued; anything else is an outcome already.
+    if (codes.charCodeAt(line) > 0 && codes[line] !== 'e') continue;
     const outcome = outcomeOf(line);
     await store.recordOutcomeCoalesced(batchId, { line, accountUserId: `AUSR-1000-0000-${String(line - 1).padStart(4, '0')}`, groupId: 'UGR-1234-5678', outcome, reason: outcome === 'failed' ? 'http-404' : '' });
   }
@@ -90,15 +91,18 @@ describe('a tick makes one batch, whatever happens to the job', () => {
   it('a tick whose worker died mid-import runs again: it waits out the dead lease and resumes the same batch', async () => {
     const d = def('resume', join(FIXTURES, 'nightly.csv'));
     const first = await runTick(ctx, d, T0);
-    // Make it look cut off half-way: state back to importing, its queued rows gone, the lock still held by the dead worker.
+    // Make it look cut off half-way: state back to importing, its jobs added but not yet marked queued (the crash
+    // came between addBulk and the mark), the lock still held by the dead worker.
     await redis.hset(batchKeys(config.prefix, first.batchId).batch, 'state', 'importing');
-    for (const job of await queue.getWaiting(0, -1)) if ((job.data as { b: string }).b === first.batchId) await job.remove();
+    await redis.del(batchKeys(config.prefix, first.batchId).outcomes);
     await redis.set(scheduleKeys(config.prefix, 'resume').lock, 'dead-worker', 'PX', 700);
     const again = await runTick(ctx, d, T0);
     expect(again).toEqual({ outcome: 'batch', batchId: first.batchId, enqueued: 3 });
     expect(await batchesOf('resume')).toEqual([first.batchId]);
     expect(await store.getBatch(first.batchId)).toMatchObject({ state: 'running', rows: 3, pending: 3 });
     expect(await state('resume')).toMatchObject({ ticks: 2, skippedTicks: 0, failedTicks: 0 });
+    // Counted again (it cannot tell), but added once: the jobs' ids were already there.
+    expect((await queue.getWaiting(0, -1)).filter((j) => j.id?.startsWith(`${first.batchId}-`))).toHaveLength(3);
   });
 
   it('two ticks of one schedule at the same moment (two workers): one batch, the other skipped', async () => {

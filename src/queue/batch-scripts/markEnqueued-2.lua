@@ -1,7 +1,7 @@
 --[[
   After an import's addBulk: its rows' outcome bytes go from 0 (pending, never queued) to 'e' (pending, queued), so
-  an import of the same batch run later (or waiting on this one's lock) knows they are queued and neither adds nor
-  counts them again. Rows that already have an outcome (a worker was quicker) are left as they are. Marking after
+  an import of the same batch run later (or waiting on this one's lock) knows they are queued and does not count
+  them as its own again. Rows that already have an outcome (a worker was quicker) are left as they are. Marking after
   the jobs exist means a crash in between only makes a re-run count those rows again, never lose one.
     KEYS[1] batch hash (the expiry the outcomes string takes; nothing is written when it is gone)
     KEYS[2] outcomes string (one byte per file line)
