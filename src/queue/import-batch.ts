@@ -3,7 +3,7 @@ import { basename, resolve } from 'node:path';
 import { AppError } from '../errors.js';
 import type { Queue } from 'bullmq';
 import pLimit from 'p-limit';
-import { readAssignments, type RowResult } from '../csv/index.js';
+import { readAssignments, type NameLookup, type RowResult } from '../csv/index.js';
 import type { Logger } from '../log/logger.js';
 import { logRowOutcome } from '../log/row-outcome.js';
 import { assignJob } from './assign-job.js';
@@ -35,6 +35,12 @@ export interface ImportOptions {
   inPlace?: (accountUserId: string, groupId: string) => string | undefined;
   /** Extra fields stored on a new batch record (e.g. the schedule that made it). @defaultValue none */
   meta?: Record<string, string>;
+  /**
+   * E-mails and group names resolved through S1 (resolveNamesFromServer), read before the import starts. Rows that
+   * need a name and find none are invalid with a named reason; job data holds the resolved ids.
+   * @defaultValue undefined (rows that use a name are invalid: `unresolved-name`)
+   */
+  names?: NameLookup;
 }
 
 export interface ValidationCounts {
@@ -44,6 +50,8 @@ export interface ValidationCounts {
   duplicate: number;
   /** Duplicate line -> the line it repeats; pass 2 reuses it instead of indexing every pair again. */
   duplicates?: Map<number, number>;
+  /** Invalid rows per reason (`unknown-email`: 3, ...). */
+  reasons?: Record<string, number>;
 }
 
 export interface ImportResult extends ValidationCounts {
@@ -60,15 +68,17 @@ export interface ImportResult extends ValidationCounts {
 }
 
 /** Pass 1: read the whole file, validating structure and rows. Throws on structural damage; writes nothing. */
-export async function validateFile(path: string, looseIds: boolean): Promise<ValidationCounts> {
+export async function validateFile(path: string, looseIds: boolean, names?: NameLookup): Promise<ValidationCounts> {
   const counts: ValidationCounts = { rows: 0, valid: 0, invalid: 0, duplicate: 0 };
   const duplicates = new Map<number, number>();
-  for await (const row of readAssignments(path, { looseIds })) {
+  const reasons: Record<string, number> = {};
+  for await (const row of readAssignments(path, { looseIds, names })) {
     counts.rows++;
     counts[row.kind]++;
     if (row.kind === 'duplicate') duplicates.set(row.line, row.firstLine);
+    if (row.kind === 'invalid') reasons[row.reason] = (reasons[row.reason] ?? 0) + 1;
   }
-  return { ...counts, duplicates };
+  return { ...counts, duplicates, reasons };
 }
 
 export interface Plan extends ValidationCounts {
@@ -81,11 +91,14 @@ export interface Plan extends ValidationCounts {
 }
 
 /** `--dry-run --skip-existing`: what an import would do, given what the server holds. */
-export async function planFile(path: string, looseIds: boolean, inPlace: (u: string, g: string) => string | undefined, knownUser: (u: string) => boolean): Promise<Plan> {
+export async function planFile(path: string, looseIds: boolean, inPlace: (u: string, g: string) => string | undefined, knownUser: (u: string) => boolean, names?: NameLookup): Promise<Plan> {
   const plan: Plan = { rows: 0, valid: 0, invalid: 0, duplicate: 0, toAssign: 0, alreadyInPlace: 0, unknownUsers: 0 };
-  for await (const row of readAssignments(path, { looseIds })) {
+  const reasons: Record<string, number> = {};
+  plan.reasons = reasons;
+  for await (const row of readAssignments(path, { looseIds, names })) {
     plan.rows++;
     plan[row.kind]++;
+    if (row.kind === 'invalid') reasons[row.reason] = (reasons[row.reason] ?? 0) + 1;
     if (row.kind !== 'valid') continue;
     if (inPlace(row.accountUserId, row.groupId) !== undefined) plan.alreadyInPlace++;
     else {
@@ -145,7 +158,7 @@ export async function importBatch(path: string, store: BatchStore, queue: Queue,
   const before = await stat(path).catch((err: unknown) => {
     throw new AppError('io', `cannot read ${path}: ${(err as Error).message}`, { cause: err });
   });
-  const [fingerprint, { duplicates, ...counts }] = await Promise.all([fileFingerprint(path), validateFile(path, looseIds)]);
+  const [fingerprint, { duplicates, reasons: _reasons, ...counts }] = await Promise.all([fileFingerprint(path), validateFile(path, looseIds, options.names)]);
   const { batchId } = options;
   const status = await store.createBatch(batchId, `${fingerprint}${looseIds ? ':loose' : ''}`, source, counts.rows, looseIds, options.meta);
   const blog = log.child({ batchId });
@@ -186,7 +199,7 @@ export async function importBatch(path: string, store: BatchStore, queue: Queue,
   };
 
   let chunk: RowResult[] = [];
-  for await (const row of readAssignments(path, { looseIds, knownDuplicates: duplicates })) {
+  for await (const row of readAssignments(path, { looseIds, knownDuplicates: duplicates, names: options.names })) {
     chunk.push(row);
     if (chunk.length >= chunkSize) {
       await dispatch(chunk);
