@@ -1,0 +1,130 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'csv-parse/sync';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createAssignQueue } from '../../src/queue/assign-queue.js';
+import { DEMO_DIRECTORY, seedDirectory } from '../../src/sim/index.js';
+import { redisValues, startE2E, type E2E } from '../helpers/e2e.js';
+
+const BY_EMAIL = fileURLToPath(new URL('../../examples/by-email.csv', import.meta.url));
+
+let e: E2E | undefined;
+afterEach(async () => {
+  await e?.close();
+  e = undefined;
+});
+
+async function queued(t: E2E): Promise<number> {
+  const q = createAssignQueue(t.redis, t.prefix);
+  const n = await q.getJobCountByTypes('waiting', 'delayed', 'active', 'prioritized', 'completed', 'failed');
+  await q.close();
+  return n;
+}
+
+const listPaths = (t: E2E) => t.sim.stats().paths.filter((p) => p.includes('/account-users?') || p.includes('/user-groups?'));
+
+describe('rows named by e-mail and group name, resolved through the simulator', () => {
+  it('run of examples/by-email.csv: resolved rows assigned, the rest invalid with named reasons, exit 2', async () => {
+    const t = (e = await startE2E('names-run', { ...DEMO_DIRECTORY }));
+    const out = join(t.dir, 'out');
+    const res = await t.cli(['run', BY_EMAIL, '--batch', 'by-email', '--out', out], {}, 60_000);
+    expect(res.code, res.stderr).toBe(2);
+    const failures = parse(readFileSync(join(out, 'failures.csv'), 'utf8'), { columns: true }) as Array<Record<string, string>>;
+    const reasons = Object.fromEntries(failures.map((f) => [f.line, f.reason]));
+    expect(reasons).toEqual({
+      '26': 'ambiguous-email',
+      '27': 'ambiguous-email',
+      '28': 'ambiguous-group-name',
+      '29': 'ambiguous-group-name',
+      '30': 'unknown-email',
+      '31': 'unknown-email',
+      '32': 'unknown-group',
+      '33': 'bad-email',
+      '34': 'duplicate-of-line-2',
+    });
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+    expect(report).toMatchObject({ rows: 33, assigned: 24, invalid: 8, duplicate: 1, failed: 0 });
+    // Nothing unresolved was sent: one call per resolved row, and each went to the id the directory gives.
+    expect(t.sim.stats().posts).toBe(24);
+    const members = t.sim.memberships();
+    expect([...members.values()].reduce((n, s) => n + s.size, 0)).toBeGreaterThanOrEqual(24);
+    expect(res.stdout + res.stderr).not.toContain(t.token);
+  });
+
+  it('reads no list when the file names everything by id, and only the list a name column needs', async () => {
+    const t = (e = await startE2E('names-lists', { ...DEMO_DIRECTORY }));
+    const ids = t.file('ids.csv', 'accountUserId,groupId,email\nAUSR-5000-0000-0001,UGR-6000-0001,\n');
+    expect((await t.cli(['import', ids, '--batch', 'ids'])).code).toBe(0);
+    expect(listPaths(t)).toEqual([]);
+    const groups = t.file('groups.csv', 'accountUserId,groupName\nAUSR-5000-0000-0001,Finance\n');
+    const res = await t.cli(['import', groups, '--batch', 'groups', '--json']);
+    expect(res.code, res.stderr).toBe(0);
+    expect(JSON.parse(res.stdout)).toMatchObject({ valid: 1, invalid: 0, enqueued: 1 });
+    expect(listPaths(t).length).toBeGreaterThan(0);
+    expect(listPaths(t).every((p) => p.includes('/user-groups?'))).toBe(true);
+    // The job holds the resolved id, so workers, retries and skip-existing work as for an id file.
+    const job = await t.redis.hgetall(`${t.prefix}:assign:groups-2`);
+    expect(JSON.parse(job.data!)).toEqual({ u: 'AUSR-5000-0000-0001', g: 'UGR-6000-0000' });
+  });
+
+  it('a list call that keeps failing fails the import with one line, exit 1, nothing written', async () => {
+    const t = (e = await startE2E('names-fail', { ...DEMO_DIRECTORY }));
+    t.sim.addFault({ call: 'list-account-users', kind: 'status', status: 503 });
+    const res = await t.cli(['import', BY_EMAIL, '--batch', 'fails'], { S1_MAX_ATTEMPTS: '2' });
+    expect(res.code).toBe(1);
+    expect(res.stderr.trim().split('\n').filter((l) => !l.startsWith('{'))).toEqual([expect.stringMatching(/cannot read the account users .*HTTP 503/)]);
+    expect(await t.store.getBatch('fails')).toBeUndefined();
+    expect(await queued(t)).toBe(0);
+  });
+
+  it('a 429 or a 5xx on a list page is retried under the workers rules, and the import goes on', async () => {
+    const t = (e = await startE2E('names-retry', { ...DEMO_DIRECTORY }));
+    t.sim.addFault({ call: 'list-account-users', offset: 100, kind: 'status', status: 429, retryAfter: '1', times: 1 });
+    t.sim.addFault({ call: 'list-user-groups', kind: 'status', status: 500, times: 1 });
+    const res = await t.cli(['import', BY_EMAIL, '--batch', 'retried', '--json']);
+    expect(res.code, res.stderr).toBe(0);
+    expect(JSON.parse(res.stdout)).toMatchObject({ rows: 33, valid: 24, invalid: 8, duplicate: 1, enqueued: 24 });
+  });
+
+  it('--dry-run resolves, counts each reason and says what resolution costs; writes nothing', async () => {
+    const t = (e = await startE2E('names-dry', { ...DEMO_DIRECTORY }));
+    const res = await t.cli(['import', BY_EMAIL, '--dry-run', '--json']);
+    expect(res.code, res.stderr).toBe(0);
+    const got = JSON.parse(res.stdout);
+    expect(got).toMatchObject({
+      dryRun: true,
+      rows: 33,
+      valid: 24,
+      invalid: 8,
+      duplicate: 1,
+      reasons: { 'ambiguous-email': 2, 'ambiguous-group-name': 2, 'unknown-email': 2, 'unknown-group': 1, 'bad-email': 1 },
+      // 1,000 users and 40 groups at 100 a page; 200 requests/s in the test env.
+      resolution: { pages: 11, estimatedSeconds: 1 },
+    });
+    const plain = await t.cli(['import', BY_EMAIL, '--dry-run']);
+    expect(plain.stdout).toMatch(/24 valid, 8 invalid, 1 duplicate \(.*unknown-email 2.*\); names resolved from 11 list pages, about 1s at 200 requests\/s; nothing enqueued/);
+    // Only the shared rate limiter's keys: no batch, no job.
+    expect((await t.redis.keys(`${t.prefix}*`)).filter((k) => !k.startsWith(`${t.prefix}:rate:`))).toEqual([]);
+    expect(await queued(t)).toBe(0);
+  });
+
+  it('the token and the directory e-mail list never reach the logs or Redis', async () => {
+    const t = (e = await startE2E('names-secrets', { ...DEMO_DIRECTORY }));
+    const res = await t.cli(['import', BY_EMAIL, '--batch', 'secrets'], { LOG_LEVEL: 'info' });
+    expect(res.code, res.stderr).toBe(0);
+    const everything = res.stdout + res.stderr + (await redisValues(t.redis, t.prefix)).join('\n');
+    expect(everything).not.toContain(t.token);
+    // The addresses of the directory that the file does not name: read from S1, they must go nowhere.
+    const directory = seedDirectory({ ...DEMO_DIRECTORY });
+    const file = readFileSync(BY_EMAIL, 'utf8').toLowerCase();
+    const unnamed: string[] = [];
+    for (let i = 0; i < directory.userCount; i++) {
+      const email = directory.user(i).email?.toLowerCase();
+      if (email !== undefined && !file.includes(email)) unnamed.push(email);
+    }
+    expect(unnamed.length).toBeGreaterThan(900);
+    const lower = everything.toLowerCase();
+    expect(unnamed.filter((m) => lower.includes(m))).toEqual([]);
+  });
+});
