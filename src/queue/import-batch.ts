@@ -180,6 +180,7 @@ export async function importBatch(path: string, store: BatchStore, queue: Queue,
         if (res.changed) logRowOutcome(log, { batchId, jobId: null, line: d.line, accountUserId: d.accountUserId, groupId: d.groupId, outcome: d.outcome, reason: d.reason, message: d.message });
       });
     }
+    if (options.names) await store.recordResolved(batchId, valid);
     enqueued += await enqueueMissing(store, queue, batchId, valid);
   };
 

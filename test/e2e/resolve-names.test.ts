@@ -50,6 +50,34 @@ describe('rows named by e-mail and group name, resolved through the simulator', 
     const members = t.sim.memberships();
     expect([...members.values()].reduce((n, s) => n + s.size, 0)).toBeGreaterThanOrEqual(24);
     expect(res.stdout + res.stderr).not.toContain(t.token);
+
+    // results.csv: every data row, the eight columns, then the file's own columns in order.
+    const resultsText = readFileSync(join(out, 'results.csv'), 'utf8');
+    expect(resultsText.split('\n')[0]).toBe('line,accountUserId,groupId,outcome,reason,httpStatus,attempts,message,email,groupName,note');
+    const results = parse(resultsText, { columns: true }) as Array<Record<string, string>>;
+    expect(results).toHaveLength(33);
+    expect(results[0]).toMatchObject({ line: '2', outcome: 'assigned', email: 'jane.doe@acme.example', groupName: 'Finance', note: 'new starter' });
+    expect(results[0]!.accountUserId).toMatch(/^AUSR-5000-/);
+    // An unknown group still shows the user it resolved.
+    expect(results.find((r) => r.line === '32')).toMatchObject({ outcome: 'invalid', reason: 'unknown-group', groupName: 'Travel' });
+    expect(results.find((r) => r.line === '32')!.accountUserId).toMatch(/^AUSR-5000-/);
+    // failures.csv keeps its eight columns and gains the same trailing ones.
+    expect(readFileSync(join(out, 'failures.csv'), 'utf8').split('\n')[0]).toBe('line,accountUserId,groupId,outcome,reason,httpStatus,attempts,message,email,groupName,note');
+    expect(failures.find((f) => f.line === '30')).toMatchObject({ accountUserId: '', email: 'nobody@unknown.example', note: 'unknown-email' });
+  });
+
+  it('failures.csv imports again as it is, the same rows falling into the same reasons; cells stay defused', async () => {
+    const t = (e = await startE2E('names-again', { ...DEMO_DIRECTORY }));
+    const file = t.file('with-formula.csv', 'email,groupName,note\njane.doe@acme.example,No Such Group,"=HYPERLINK(""http://x"")"\nnobody@unknown.example,Finance,+1\n');
+    const out = join(t.dir, 'out');
+    const res = await t.cli(['run', file, '--batch', 'first', '--out', out], {}, 60_000);
+    expect(res.code, res.stderr).toBe(2);
+    const failuresText = readFileSync(join(out, 'failures.csv'), 'utf8');
+    expect(failuresText).toContain(`"'=HYPERLINK(""http://x"")"`);
+    expect(readFileSync(join(out, 'results.csv'), 'utf8')).toContain(`'+1`);
+    const again = await t.cli(['import', join(out, 'failures.csv'), '--dry-run', '--json']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ rows: 2, invalid: 2, reasons: { 'unknown-group': 1, 'unknown-email': 1 } });
   });
 
   it('reads no list when the file names everything by id, and only the list a name column needs', async () => {
