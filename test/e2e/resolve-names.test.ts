@@ -115,6 +115,16 @@ describe('rows named by e-mail and group name, resolved through the simulator', 
     expect(JSON.parse(res.stdout)).toMatchObject({ rows: 33, valid: 24, invalid: 8, duplicate: 1, enqueued: 24 });
   });
 
+  it('list pages go through the global limiter: a server that allows S1_RATE_LIMIT per second never answers 429', async () => {
+    // 3,000 users and 40 groups are 31 pages: sent back to back they would meet the server's limit within a second.
+    const t = (e = await startE2E('names-limit', { ...DEMO_DIRECTORY, directoryUsers: 3000, rate: 10 }));
+    const res = await t.cli(['import', BY_EMAIL, '--dry-run', '--json'], { S1_RATE_LIMIT: '10' }, 60_000);
+    expect(res.code, res.stderr).toBe(0);
+    const s = t.sim.stats();
+    expect(s.listCalls).toBe(31);
+    expect(s.byStatus['429']).toBeUndefined();
+  });
+
   it('--dry-run resolves, counts each reason and says what resolution costs; writes nothing', async () => {
     const t = (e = await startE2E('names-dry', { ...DEMO_DIRECTORY }));
     const res = await t.cli(['import', BY_EMAIL, '--dry-run', '--json']);
