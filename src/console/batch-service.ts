@@ -8,6 +8,7 @@ import {
   createRedis,
   importBatch,
   inPlaceFromServer,
+  resolveNamesFromServer,
   makeBatchId,
   openProducer,
   planFile,
@@ -93,16 +94,18 @@ export async function openBatchService(config: Config, log: Logger): Promise<Bat
       return out;
     },
     async dryRun(path, o) {
+      const names = await resolveNamesFromServer(config, log, path);
       if (o.skipExisting) {
         const existing = await readExistingMemberships(config, log);
-        return { dryRun: true, ...(await planFile(path, o.looseIds, existing.inPlace, existing.knownUser)) };
+        return { dryRun: true, ...(await planFile(path, o.looseIds, existing.inPlace, existing.knownUser, names)) };
       }
-      const { duplicates: _duplicates, ...counts } = await validateFile(path, o.looseIds);
+      const { duplicates: _duplicates, ...counts } = await validateFile(path, o.looseIds, names);
       return { dryRun: true, ...counts };
     },
     async importFile(path, o) {
       const inPlace = o.skipExisting ? await inPlaceFromServer(config, log) : undefined;
-      const res = await importBatch(path, store, queue, log, { batchId: o.batchId, looseIds: o.looseIds, inPlace, stableSource: true });
+      const names = await resolveNamesFromServer(config, log, path);
+      const res = await importBatch(path, store, queue, log, { batchId: o.batchId, looseIds: o.looseIds, inPlace, names, stableSource: true });
       if (res.done) await writeReport(store, o.batchId, batchDir(o.batchId));
       return importJson(res);
     },

@@ -48,7 +48,7 @@ export async function* readAssignments(
           columns = resolveHeader(record, fileLabel);
           continue;
         }
-        const row = classifyRow(record, columns, loose);
+        const row = classifyRow(record, columns, loose, options.names);
         const firstLine =
           row.kind !== 'valid'
             ? undefined

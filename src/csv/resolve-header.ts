@@ -1,10 +1,15 @@
 import { csvFileError } from './csv-file-error.js';
 import type { CsvRecord } from './locating-parser.js';
 
-/** Where the two columns the reader needs sit in each record, and how many fields a record must have. */
+/**
+ * Where the columns the reader needs sit in each record, and how many fields a record must have. A file has at least
+ * one user column (id or e-mail) and one group column (id or name).
+ */
 export interface AssignmentColumns {
-  accountUserId: number;
-  groupId: number;
+  accountUserId?: number;
+  groupId?: number;
+  email?: number;
+  groupName?: number;
   fieldCount: number;
 }
 
@@ -12,8 +17,10 @@ export interface AssignmentColumns {
 // the former.
 const ACCOUNT_USER_NAMES = ['accountuserid', 'userid', 'user'];
 const GROUP_NAMES = ['groupid', 'group'];
-const ACCOUNT_USER_SHOWN = 'accountUserId, account_user_id, Account User ID, userId or user';
-const GROUP_SHOWN = 'groupId, group_id, Group ID or group';
+const EMAIL_NAMES = ['email', 'mail', 'useremail', 'userprincipalname', 'upn', 'login'];
+const GROUP_NAME_NAMES = ['groupname', 'usergroupname', 'usergroup'];
+const ACCOUNT_USER_SHOWN = 'accountUserId, account_user_id, Account User ID, userId or user; or email, e-mail, mail, userEmail, userPrincipalName, upn or login';
+const GROUP_SHOWN = 'groupId, group_id, Group ID or group; or groupName, group name, userGroupName or userGroup';
 
 /** How header names are compared: `Account User ID`, `account_user_id` and `accountUserId` are one name. */
 export function normalizeHeaderName(name: string): string {
@@ -21,7 +28,7 @@ export function normalizeHeaderName(name: string): string {
 }
 
 /**
- * Finds the account user and group columns in the header record; other columns are ignored, so a failures report
+ * Finds the account user and group columns (ids, e-mail, group name) in the header record; other columns are ignored, so a failures report
  * (`line,accountUserId,groupId,outcome,...`) can be imported as it is. Throws AppError('csv-header') naming the
  * headers found when a column is missing or two columns claim the same role.
  */
@@ -46,10 +53,14 @@ export function resolveHeader(header: CsvRecord, fileLabel: string): AssignmentC
   };
   const accountUserId = find('account user', ACCOUNT_USER_NAMES);
   const groupId = find('group', GROUP_NAMES);
-  if (accountUserId === undefined || groupId === undefined) {
+  const email = find('e-mail', EMAIL_NAMES);
+  const groupName = find('group name', GROUP_NAME_NAMES);
+  const noUser = accountUserId === undefined && email === undefined;
+  const noGroup = groupId === undefined && groupName === undefined;
+  if (noUser || noGroup) {
     const missing = [
-      accountUserId === undefined ? `no account user column (${ACCOUNT_USER_SHOWN})` : undefined,
-      groupId === undefined ? `no group column (${GROUP_SHOWN})` : undefined,
+      noUser ? `no account user column (${ACCOUNT_USER_SHOWN})` : undefined,
+      noGroup ? `no group column (${GROUP_SHOWN})` : undefined,
     ].filter((text) => text !== undefined);
     throw csvFileError(
       'csv-header',
@@ -58,7 +69,7 @@ export function resolveHeader(header: CsvRecord, fileLabel: string): AssignmentC
       `${missing.join(' and ')}; headers found: ${describeHeaders(header.fields)}`,
     );
   }
-  return { accountUserId, groupId, fieldCount: header.fields.length };
+  return { accountUserId, groupId, email, groupName, fieldCount: header.fields.length };
 }
 
 function describeHeaders(fields: readonly string[]): string {

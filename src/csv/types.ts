@@ -1,3 +1,5 @@
+import type { NameLookup } from './name-lookup.js';
+
 /** Options for {@link readAssignments}. */
 export interface ReadAssignmentsOptions {
   /**
@@ -13,6 +15,12 @@ export interface ReadAssignmentsOptions {
    * @defaultValue undefined (the reader finds duplicates itself)
    */
   knownDuplicates?: ReadonlyMap<number, number>;
+  /**
+   * Resolves e-mail and group-name cells to ids. Without it, a row that needs a name resolved is invalid
+   * (`unresolved-name`): the importer passes one whenever the file fills a name column.
+   * @defaultValue undefined
+   */
+  names?: NameLookup;
 }
 
 /** Why a data row cannot be sent to the API. */
@@ -21,7 +29,14 @@ export type InvalidReason =
   | 'missing-group'
   | 'bad-account-user-id'
   | 'bad-group-id'
-  | 'field-count';
+  | 'field-count'
+  | 'bad-email'
+  | 'unknown-email'
+  | 'ambiguous-email'
+  | 'unknown-group'
+  | 'ambiguous-group-name'
+  | 'id-name-mismatch'
+  | 'unresolved-name';
 
 /**
  * The verdict on one data row. `line` is the 1-based physical line where the row's record starts (header is line 1

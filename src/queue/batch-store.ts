@@ -204,7 +204,31 @@ export class BatchStore {
   private async refreshExpiry(batchId: string): Promise<void> {
     const p = this.redis.pipeline();
     for (const key of this.outcomeKeys(batchId)) p.expire(key, this.retentionSeconds);
+    p.expire(this.keys(batchId).resolved, this.retentionSeconds);
     await p.exec();
+  }
+
+  /**
+   * Keeps the ids that rows named by e-mail or group name resolved to: jobs are removed once done, and results.csv
+   * must still show them. Only imports that resolved names call this, so an id-only batch costs nothing here.
+   */
+  async recordResolved(batchId: string, rows: ReadonlyArray<{ line: number; accountUserId: string; groupId: string }>): Promise<void> {
+    if (rows.length === 0) return;
+    const key = this.keys(batchId).resolved;
+    const fields: string[] = [];
+    for (const r of rows) fields.push(String(r.line), `${r.accountUserId} ${r.groupId}`);
+    await this.redis.pipeline().hset(key, ...fields).expire(key, this.retentionSeconds).exec();
+  }
+
+  /** The resolved ids of these lines (undefined for a line that named both by id), in their order. */
+  async resolvedIds(batchId: string, lines: readonly number[]): Promise<Array<{ accountUserId: string; groupId: string } | undefined>> {
+    if (lines.length === 0) return [];
+    const held = await this.redis.hmget(this.keys(batchId).resolved, ...lines.map(String));
+    return held.map((v) => {
+      if (v === null) return undefined;
+      const [accountUserId = '', groupId = ''] = v.split(' ');
+      return { accountUserId, groupId };
+    });
   }
 
   async getBatch(batchId: string): Promise<BatchStatus | undefined> {

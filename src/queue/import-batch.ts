@@ -1,7 +1,7 @@
 import { basename, resolve } from 'node:path';
 import type { Queue } from 'bullmq';
 import pLimit from 'p-limit';
-import { readAssignments, type RowResult } from '../csv/index.js';
+import { readAssignments, type NameLookup, type RowResult } from '../csv/index.js';
 import type { Logger } from '../log/logger.js';
 import { logRowOutcome } from '../log/row-outcome.js';
 import { assignJob } from './assign-job.js';
@@ -39,6 +39,12 @@ export interface ImportOptions {
    * Otherwise the import works from a snapshot of it (see takeSnapshot). @defaultValue false
    */
   stableSource?: boolean;
+  /**
+   * E-mails and group names resolved through S1 (resolveNamesFromServer), read before the import starts. Rows that
+   * need a name and find none are invalid with a named reason; job data holds the resolved ids.
+   * @defaultValue undefined (rows that use a name are invalid: `unresolved-name`)
+   */
+  names?: NameLookup;
 }
 
 export interface ValidationCounts {
@@ -48,6 +54,8 @@ export interface ValidationCounts {
   duplicate: number;
   /** Duplicate line -> the line it repeats; pass 2 reuses it instead of indexing every pair again. */
   duplicates?: Map<number, number>;
+  /** Invalid rows per reason (`unknown-email`: 3, ...). */
+  reasons?: Record<string, number>;
 }
 
 export interface ImportResult extends ValidationCounts {
@@ -64,15 +72,17 @@ export interface ImportResult extends ValidationCounts {
 }
 
 /** Pass 1: read the whole file, validating structure and rows. Throws on structural damage; writes nothing. */
-export async function validateFile(path: string, looseIds: boolean): Promise<ValidationCounts> {
+export async function validateFile(path: string, looseIds: boolean, names?: NameLookup): Promise<ValidationCounts> {
   const counts: ValidationCounts = { rows: 0, valid: 0, invalid: 0, duplicate: 0 };
   const duplicates = new Map<number, number>();
-  for await (const row of readAssignments(path, { looseIds })) {
+  const reasons: Record<string, number> = {};
+  for await (const row of readAssignments(path, { looseIds, names })) {
     counts.rows++;
     counts[row.kind]++;
     if (row.kind === 'duplicate') duplicates.set(row.line, row.firstLine);
+    if (row.kind === 'invalid') reasons[row.reason] = (reasons[row.reason] ?? 0) + 1;
   }
-  return { ...counts, duplicates };
+  return { ...counts, duplicates, reasons };
 }
 
 export interface Plan extends ValidationCounts {
@@ -85,11 +95,14 @@ export interface Plan extends ValidationCounts {
 }
 
 /** `--dry-run --skip-existing`: what an import would do, given what the server holds. */
-export async function planFile(path: string, looseIds: boolean, inPlace: (u: string, g: string) => string | undefined, knownUser: (u: string) => boolean): Promise<Plan> {
+export async function planFile(path: string, looseIds: boolean, inPlace: (u: string, g: string) => string | undefined, knownUser: (u: string) => boolean, names?: NameLookup): Promise<Plan> {
   const plan: Plan = { rows: 0, valid: 0, invalid: 0, duplicate: 0, toAssign: 0, alreadyInPlace: 0, unknownUsers: 0 };
-  for await (const row of readAssignments(path, { looseIds })) {
+  const reasons: Record<string, number> = {};
+  plan.reasons = reasons;
+  for await (const row of readAssignments(path, { looseIds, names })) {
     plan.rows++;
     plan[row.kind]++;
+    if (row.kind === 'invalid') reasons[row.reason] = (reasons[row.reason] ?? 0) + 1;
     if (row.kind !== 'valid') continue;
     if (inPlace(row.accountUserId, row.groupId) !== undefined) plan.alreadyInPlace++;
     else {
@@ -162,7 +175,7 @@ export async function importBatch(path: string, store: BatchStore, queue: Queue,
 /** Both passes over `file`, a copy nobody changes; the batch records `source`, where the user's file is. */
 async function importFile(file: string, source: string, fingerprint: string, store: BatchStore, queue: Queue, log: Logger, options: ImportOptions): Promise<ImportResult> {
   const looseIds = options.looseIds ?? false;
-  const { duplicates, ...counts } = await validateFile(file, looseIds);
+  const { duplicates, reasons: _reasons, ...counts } = await validateFile(file, looseIds, options.names);
   const { batchId } = options;
   const unlock = await store.lockImport(batchId, () => log.warn({ batchId }, 'another import of this batch is running (or stopped less than 10 s ago): waiting for it, then adding only what it did not'));
   try {
@@ -196,6 +209,7 @@ async function enqueueFile(file: string, source: string, fingerprint: string, co
         if (res.changed) logRowOutcome(log, { batchId, jobId: null, line: d.line, accountUserId: d.accountUserId, groupId: d.groupId, outcome: d.outcome, reason: d.reason, message: d.message });
       });
     }
+    if (options.names) await store.recordResolved(batchId, valid);
     // Not `enqueued += await ...`: that reads `enqueued` before the await, and chunks run concurrently.
     const added = await enqueueMissing(store, queue, batchId, valid);
     enqueued += added;
@@ -217,7 +231,7 @@ async function enqueueFile(file: string, source: string, fingerprint: string, co
   };
 
   let chunk: RowResult[] = [];
-  for await (const row of readAssignments(file, { looseIds, knownDuplicates: duplicates })) {
+  for await (const row of readAssignments(file, { looseIds, knownDuplicates: duplicates, names: options.names })) {
     chunk.push(row);
     if (chunk.length >= chunkSize) {
       await dispatch(chunk);

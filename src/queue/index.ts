@@ -3,6 +3,7 @@ export { createAssignQueue } from './assign-queue.js';
 export { assignJobId, parseAssignJobId } from './assign-job-id.js';
 export { importBatch, planFile, validateFile, type ImportOptions, type ImportResult, type Plan, type ValidationCounts } from './import-batch.js';
 export { inPlaceFromServer, readExistingMemberships, type ExistingMemberships } from './server-memberships.js';
+export { resolveNamesFromServer, type Directory } from './server-names.js';
 export { retryBatch, type RetryOptions, type RetryResult } from './retry-batch.js';
 export { isTransientReason } from './transient-reason.js';
 export { makeBatchId, validateBatchId, BATCH_ID_PATTERN } from './batch-id.js';

@@ -18,6 +18,8 @@ export function batchKeys(prefix: string, batchId: string) {
     failIdx: `${base}:failidx`,
     /** Hash "outcome|reason" -> count. */
     reasons: `${base}:reasons`,
+    /** Hash line -> "accountUserId groupId": the ids a row named by e-mail or group name resolved to, for results.csv. */
+    resolved: `${base}:resolved`,
   };
 }
 export type BatchKeys = ReturnType<typeof batchKeys>;

@@ -9,3 +9,4 @@ export { jitterBackoff } from './backoff.js';
 export { listPages, type FetchPage, type ListPagesOptions, type ListRetryPolicy, type RequestLimiter } from './list-pages.js';
 export { readMemberships, type ExistingMemberships } from './read-memberships.js';
 export { checkAccess, type AccessCheck } from './check-access.js';
+export { readDirectory, type Directory, type ReadDirectoryOptions } from './read-directory.js';

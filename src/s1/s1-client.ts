@@ -58,6 +58,8 @@ export interface S1Client {
   assignToGroup(accountUserId: string, groupId: string, opts?: S1RequestOptions & { idempotencyKey?: string }): Promise<S1Answer>;
   /** GET /public/v1/accounts/account-users?offset&limit. */
   listAccountUsers(offset: number, limit: number, opts?: S1RequestOptions): Promise<S1Answer>;
+  /** GET /public/v1/accounts/user-groups?offset&limit. */
+  listUserGroups(offset: number, limit: number, opts?: S1RequestOptions): Promise<S1Answer>;
   close(): Promise<void>;
 }
 
@@ -109,6 +111,9 @@ export function createS1Client(options: S1ClientOptions): S1Client {
     },
     listAccountUsers(offset, limit, opts = {}) {
       return send('GET', `/public/v1/accounts/account-users?offset=${Math.trunc(offset)}&limit=${Math.trunc(limit)}`, undefined, {}, opts);
+    },
+    listUserGroups(offset, limit, opts = {}) {
+      return send('GET', `/public/v1/accounts/user-groups?offset=${Math.trunc(offset)}&limit=${Math.trunc(limit)}`, undefined, {}, opts);
     },
     async close() {
       if (closed) return;

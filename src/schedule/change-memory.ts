@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { readAssignments } from '../csv/index.js';
+import { readAssignments, type NameLookup } from '../csv/index.js';
 import type { BatchStore } from '../queue/batch-store.js';
 import { OUTCOME_CODE } from '../queue/outcomes.js';
 import { pairHash } from './pair-hash.js';
@@ -16,7 +16,7 @@ const SUCCESS = new Set([OUTCOME_CODE.assigned.charCodeAt(0), OUTCOME_CODE['alre
  * batch has finished. Stored in Redis rather than read back from the copy because the next tick may run on another
  * machine. Returns the number of data rows (0 = a source with a header and nothing else).
  */
-export async function writePairRecords(redis: Redis, key: string, path: string, looseIds: boolean, ttlSeconds: number): Promise<number> {
+export async function writePairRecords(redis: Redis, key: string, path: string, looseIds: boolean, ttlSeconds: number, names?: NameLookup): Promise<number> {
   await redis.del(key);
   let rows = 0;
   const chunkRecords = 4096;
@@ -28,7 +28,7 @@ export async function writePairRecords(redis: Redis, key: string, path: string, 
     buf = Buffer.allocUnsafe(chunkRecords * RECORD);
     n = 0;
   };
-  for await (const row of readAssignments(path, { looseIds })) {
+  for await (const row of readAssignments(path, { looseIds, names })) {
     rows++;
     if (row.kind !== 'valid') continue;
     buf.writeUInt32BE(row.line, n * RECORD);

@@ -10,6 +10,7 @@ import type { Logger } from '../log/logger.js';
 import type { BatchStore } from '../queue/batch-store.js';
 import { importBatch, type ImportOptions } from '../queue/import-batch.js';
 import { inPlaceFromServer } from '../queue/server-memberships.js';
+import { resolveNamesFromServer } from '../queue/server-names.js';
 import { foldBatchIntoMemory, loadMemory, saveMemory, writePairRecords } from './change-memory.js';
 import { keepSourceCopy } from './keep-source-copy.js';
 import { PairMemory } from './pair-memory.js';
@@ -123,11 +124,13 @@ export async function runTick(ctx: TickContext, def: ScheduleDefinition, tickAt:
     if ((await stat(copy.path)).size === 0) throw new AppError('io', `source ${copy.origin}: the file is empty`);
     log.info({ source: copy.origin, copy: copy.path, reused: copy.reused, mode: def.mode }, 'schedule tick: source read');
 
+    // Names are resolved once per tick, before anything of the tick is written: memory and jobs hold resolved ids.
+    const names = await resolveNamesFromServer(config, log, copy.path);
     let memory: PairMemory | undefined;
     let hasRows: boolean;
     if (def.mode === 'changes') {
       memory = await currentMemory(ctx, state, st.lastBatchId, st.memoryBatchId, log);
-      hasRows = (await writePairRecords(redis, keys.pairs(batchId), copy.path, def.looseIds, retentionSeconds(config))) > 0;
+      hasRows = (await writePairRecords(redis, keys.pairs(batchId), copy.path, def.looseIds, retentionSeconds(config), names)) > 0;
     } else {
       hasRows = await hasDataRow(copy.path, def.looseIds);
     }
@@ -145,6 +148,7 @@ export async function runTick(ctx: TickContext, def: ScheduleDefinition, tickAt:
       batchId,
       looseIds: def.looseIds,
       inPlace,
+      names,
       meta: { schedule: def.name, tickAt: new Date(tickAt).toISOString(), mode: def.mode, origin: copy.origin },
       // The tick's own kept copy: nobody else writes it, so no second snapshot is taken.
       stableSource: true,

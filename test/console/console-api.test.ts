@@ -29,7 +29,7 @@ describe('the JSON API answers as the CLI prints', () => {
 
     const dry = await h.api('/api/batches', { method: 'POST', body: uploadForm('five.csv', csv, { dryRun: 'true' }) });
     expect(dry.status).toBe(200);
-    expect(await json(dry)).toEqual({ dryRun: true, rows: 5, valid: 5, invalid: 0, duplicate: 0 });
+    expect(await json(dry)).toEqual({ dryRun: true, rows: 5, valid: 5, invalid: 0, duplicate: 0, reasons: {} });
     expect(await h.e.store.getBatch('api-1')).toBeUndefined();
 
     const created = await h.api('/api/batches', { method: 'POST', body: uploadForm('five.csv', csv, { batch: 'api-1' }) });
@@ -62,7 +62,7 @@ describe('the JSON API answers as the CLI prints', () => {
     expect(failures.headers.get('content-type')).toMatch(/^text\/csv/);
     expect((await body(failures)).trim().split('\n')).toHaveLength(3);
     const results = (await body(await h.api('/api/batches/api-1/results.csv'))).trim().split('\n');
-    expect(results[0]).toBe('line,accountUserId,groupId,outcome,reason,httpStatus,message');
+    expect(results[0]).toBe('line,accountUserId,groupId,outcome,reason,httpStatus,attempts,message');
     expect(results.slice(1).map((l) => l.split(',')[3])).toEqual(['assigned', 'failed', 'failed', 'assigned', 'assigned']);
 
     // Retry: what `retry --json` prints; the rows are assigned once the simulator accepts them.

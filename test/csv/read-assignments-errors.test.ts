@@ -32,7 +32,7 @@ describe('readAssignments: header errors', () => {
     await expectError(
       fixture('missing-group-column.csv'),
       'csv-header',
-      /^missing-group-column\.csv line 1: no group column \(.*\); headers found: "accountUserId", "group name", "comment"$/,
+      /^missing-group-column\.csv line 1: no group column \(.*\); headers found: "accountUserId", "team", "comment"$/,
     );
   });
 
@@ -40,7 +40,7 @@ describe('readAssignments: header errors', () => {
     await expectError(
       fixture('missing-account-user-column.csv'),
       'csv-header',
-      /^missing-account-user-column\.csv line 1: no account user column .*headers found: "email", "groupId"$/,
+      /^missing-account-user-column\.csv line 1: no account user column .*headers found: "fullName", "groupId"$/,
     );
   });
 

@@ -43,10 +43,10 @@ describe('resolveHeader', () => {
   });
 
   it('names the missing column and the headers found', () => {
-    const err = headerError(['accountUserId', 'group name']);
+    const err = headerError(['accountUserId', 'team']);
     expect(err.code).toBe('csv-header');
-    expect(err.message).toMatch(/^assignments\.csv line 1: no group column \(groupId, group_id, Group ID or group\)/);
-    expect(err.message).toContain('headers found: "accountUserId", "group name"');
+    expect(err.message).toMatch(/^assignments\.csv line 1: no group column \(groupId, group_id, Group ID or group; or groupName, group name/);
+    expect(err.message).toContain('headers found: "accountUserId", "team"');
     expect(err.message).not.toContain('account user column');
   });
 

@@ -77,7 +77,7 @@ describe('--skip-existing', () => {
 
     const plan = await e.cli(['import', file, '--dry-run', '--skip-existing', '--json']);
     expect(plan.code, plan.stderr).toBe(0);
-    expect(JSON.parse(plan.stdout)).toEqual({ dryRun: true, rows: 6, valid: 6, invalid: 0, duplicate: 0, toAssign: 4, alreadyInPlace: 2, unknownUsers: 2 });
+    expect(JSON.parse(plan.stdout)).toEqual({ dryRun: true, rows: 6, valid: 6, invalid: 0, duplicate: 0, toAssign: 4, alreadyInPlace: 2, unknownUsers: 2, reasons: {}, resolution: { pages: 0, estimatedSeconds: 0 } });
     expect(e.sim.stats().posts).toBe(0);
 
     const res = await e.cli(['run', file, '--batch', 'skip', '--skip-existing', '--out', join(e.dir, 'out')]);

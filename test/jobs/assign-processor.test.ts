@@ -43,6 +43,7 @@ function harness(reply: Reply) {
         return reply;
       },
       listAccountUsers: () => Promise.reject(new Error('not used')),
+      listUserGroups: () => Promise.reject(new Error('not used')),
       close: async () => undefined,
     },
     limiter: {

@@ -6,6 +6,7 @@ import { batchGoneError, importBatch, inPlaceFromServer, makeBatchId, openProduc
 import { formatSummary, writeReport } from '../../report/index.js';
 import { checkS1, startWorker } from '../../worker/index.js';
 import { startDemo } from '../demo.js';
+import { resolveNames } from './import-command.js';
 import { json, note, out } from '../output.js';
 import { createProgress } from '../progress.js';
 import { createRunLog } from '../run-log.js';
@@ -51,7 +52,8 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
     const producer = await openProducer(config, { ridesOutRedisRestarts: true });
     cleanups.push(() => producer.close());
     const inPlace = flags.skipExisting ? await inPlaceFromServer(config, log) : undefined;
-    const imported = await importBatch(file, producer.store, producer.queue, log, { batchId, looseIds: flags.looseIds ?? false, inPlace });
+    const names = await resolveNames(config, log, file);
+    const imported = await importBatch(file, producer.store, producer.queue, log, { batchId, looseIds: flags.looseIds ?? false, inPlace, names });
     note(`batch ${batchId}: ${imported.rows} rows (${imported.valid} valid${flags.skipExisting ? `, ${imported.alreadyMember} already in place` : ''}, ${imported.invalid} invalid, ${imported.duplicate} duplicate), ${imported.enqueued} enqueued`);
 
     const worker = await startWorker(config, log);

@@ -1,0 +1,41 @@
+import { requireToken, type Config } from '../config/index.js';
+import { namesUsed } from '../csv/index.js';
+import type { Logger } from '../log/logger.js';
+import { createS1Client, readDirectory, type Directory, type ReadDirectoryOptions } from '../s1/index.js';
+import { globalKeys } from './keys.js';
+import { OutboundRateLimiter } from './outbound-rate-limiter.js';
+import { connectRedis, createRedis } from './redis-connection.js';
+
+export type { Directory } from '../s1/index.js';
+
+/**
+ * Resolves the file's e-mails and group names through S1 before anything is written: reads the file once to learn
+ * which name columns it fills, then only those lists, through the same global rate limit as the workers (its own
+ * short-lived Redis connection and limiter). Returns undefined, reading nothing from S1, when the file names
+ * everything by id. A list call that fails after its retries throws the one AppError of listPages.
+ */
+export async function resolveNamesFromServer(
+  config: Config,
+  log: Logger,
+  path: string,
+  onPage?: ReadDirectoryOptions['onPage'],
+  pageSize = 100,
+): Promise<Directory | undefined> {
+  const used = await namesUsed(path);
+  if (!used.emails && !used.groupNames) return undefined;
+  const token = requireToken(config);
+  const redis = createRedis(config.redisUrl, 'producer');
+  await connectRedis(redis, config.redisUrl);
+  const limiter = new OutboundRateLimiter(redis, globalKeys(config.prefix), { rate: config.rateLimit, slackMs: config.rateSlackMs });
+  const client = createS1Client({ baseUrl: config.apiUrl, token, timeoutMs: config.timeoutMs, connections: 2 });
+  try {
+    const directory = await readDirectory(client, used, { limiter, policy: config, pageSize, onPage });
+    // Counts only: the e-mail list itself never reaches a log line.
+    log.info({ pages: directory.pages, requests: directory.requests, emails: directory.emails, groupNames: directory.groupNames }, 'resolved names');
+    return directory;
+  } finally {
+    limiter.close();
+    await client.close();
+    await redis.quit().catch(() => redis.disconnect());
+  }
+}
