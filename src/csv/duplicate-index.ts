@@ -1,3 +1,7 @@
+import { hash3, identity, nextPowerOfTwo, stringPairHash } from './pair-hash.js';
+
+export { hash3, stringPairHash } from './pair-hash.js';
+
 /** The largest line an entry holds (a uint32); a file would need over 4 GB of line breaks to pass it. */
 const MAX_LINE = 0xffffffff;
 // Entries live in fixed blocks rather than one array that doubles: growing then copies nothing and leaves no
@@ -269,46 +273,4 @@ function fourDigits(id: string, at: number): number {
     n = n * 10 + d;
   }
   return n;
-}
-
-/** murmur3 (32-bit) of the three words: a well-spread hash, so linear probing stays short. */
-export function hash3(a: number, b: number, c: number): number {
-  let h = mixWord(0, a);
-  h = mixWord(h, b);
-  h = mixWord(h, c);
-  return finish(h ^ 12);
-}
-
-/** The same rounds over the UTF-16 units of both ids and their lengths. */
-export function stringPairHash(accountUserId: string, groupId: string): number {
-  let h = mixWord(0, accountUserId.length * 0x10000 + groupId.length);
-  for (let k = 0; k < accountUserId.length; k++) h = mixWord(h, accountUserId.charCodeAt(k));
-  for (let k = 0; k < groupId.length; k++) h = mixWord(h, groupId.charCodeAt(k));
-  return finish(h);
-}
-
-function mixWord(h: number, word: number): number {
-  let k = Math.imul(word, 0xcc9e2d51);
-  k = Math.imul((k << 15) | (k >>> 17), 0x1b873593);
-  h ^= k;
-  h = (h << 13) | (h >>> 19);
-  return (Math.imul(h, 5) + 0xe6546b64) | 0;
-}
-
-function finish(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  return (h ^ (h >>> 16)) >>> 0;
-}
-
-function identity(hash: number): number {
-  return hash;
-}
-
-function nextPowerOfTwo(n: number): number {
-  let p = 2;
-  while (p < n) p *= 2;
-  return p;
 }
