@@ -80,4 +80,10 @@ export interface Config {
    * @defaultValue false (env `ALLOW_EVICTION=1`)
    */
   readonly allowEviction: boolean;
+  /**
+   * Hours a row job that failed stays in the queue's failed list (for Bull Board at the console's /queues) after its
+   * row's outcome is recorded; 0 removes it at once.
+   * @defaultValue 24 (env `KEEP_FAILED_JOBS_HOURS`)
+   */
+  readonly keepFailedJobsHours: number;
 }

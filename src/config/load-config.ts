@@ -43,6 +43,7 @@ const schema = z.object({
   METRICS_PORT: int(1, 65535).optional(),
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   ALLOW_EVICTION: z.enum(['0', '1', 'false', 'true'], 'must be 1 or 0').default('0'),
+  KEEP_FAILED_JOBS_HOURS: z.coerce.number().min(0).max(24 * 90).default(24),
   // Checked by parseNotifySettings, which never echoes them.
   NOTIFY_URL: z.string().optional(),
   NOTIFY_SECRET: z.string().optional(),
@@ -116,6 +117,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     metricsPort: e.METRICS_PORT,
     metricsHost: e.METRICS_HOST,
     allowEviction: e.ALLOW_EVICTION === '1' || e.ALLOW_EVICTION === 'true',
+    keepFailedJobsHours: e.KEEP_FAILED_JOBS_HOURS,
   });
 }
 

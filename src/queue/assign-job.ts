@@ -16,6 +16,8 @@ export interface AssignPayload {
   g: string;
   /** 429 answers this row has had so far */
   r?: number;
+  /** Set on a failed job kept for Bull Board (KEEP_FAILED_JOBS_HOURS) once its row's outcome is recorded. */
+  k?: 1;
 }
 
 /** A row job as queue.addBulk takes it. */

@@ -65,6 +65,8 @@ export function createAssignWorker(parts: WorkerParts, deps: AssignWorkerDeps): 
       maxStalledCount: 3,
       // Set here rather than on each job: job options are stored per job, and this one needs no storing.
       removeOnComplete: { count: 0 },
+      // Failed jobs stay for Bull Board (recordFailedJob marks them recorded); older or beyond the count, BullMQ trims them.
+      removeOnFail: config.keepFailedJobsHours > 0 ? { age: config.keepFailedJobsHours * 3600, count: 10_000 } : undefined,
       autorun: false,
       settings: { backoffStrategy: (attemptsMade: number) => jitterBackoff(attemptsMade, config.backoffMs) },
     },
@@ -79,7 +81,7 @@ function recordIfFinal(parts: WorkerParts, job: Job<AssignPayload> | undefined, 
   if (!job || job.queueName !== ASSIGN_QUEUE) return;
   const final = err.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1) || /stalled/i.test(err.message);
   if (!final) return;
-  void recordFailedJob(parts.store, job, parts.log)
+  void recordFailedJob(parts.store, job, parts.log, parts.config.keepFailedJobsHours > 0)
     .then((res) => {
       if (res.done && res.batchId) parts.reports.batchDone(res.batchId);
     })

@@ -91,7 +91,7 @@ export async function startWorker(config: Config, log: Logger, options: StartWor
       limiter.close();
       await worker.close(force.signal.aborted);
     });
-    for (const batchId of await reconcileFailedJobs(queue, store, log)) reports.batchDone(batchId);
+    for (const batchId of await reconcileFailedJobs(queue, store, log, config.keepFailedJobsHours > 0)) reports.batchDone(batchId);
     // Closes first (cleanups run in reverse): no new tick starts while the row worker drains.
     const syncWorker = createSyncWorker(parts);
     cleanups.push(() => syncWorker.close(force.signal.aborted));
