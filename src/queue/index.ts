@@ -15,3 +15,4 @@ export { createRedis, connectRedis, createRedisOutageLog, describeRedisUrl, evic
 export { batchKeys, globalKeys, ASSIGN_QUEUE } from './keys.js';
 export type { Outcome, FailureDetail } from './outcomes.js';
 export { BatchGoneError, batchGoneError } from './batch-gone.js';
+export { withS1Read } from './s1-read-session.js';

@@ -1,32 +1,21 @@
-import { requireToken, type Config } from '../config/index.js';
+import type { Config } from '../config/index.js';
 import type { Logger } from '../log/logger.js';
-import { createS1Client, readMemberships, type ExistingMemberships } from '../s1/index.js';
-import { OutboundRateLimiter } from './outbound-rate-limiter.js';
+import { readMemberships, type ExistingMemberships } from '../s1/index.js';
 import type { ImportOptions } from './import-batch.js';
-import { globalKeys } from './keys.js';
-import { connectRedis, createRedis } from './redis-connection.js';
+import { withS1Read } from './s1-read-session.js';
 
 export type { ExistingMemberships } from '../s1/index.js';
 
 /**
- * Reads what the server holds (for --skip-existing) through the same global rate limit as the workers: its own
- * short-lived Redis connection and limiter, and an S1 client of two connections (pages are read one at a time).
+ * Reads what the server holds (for --skip-existing) through the same global rate limit as the workers (see
+ * withS1Read).
  */
 export async function readExistingMemberships(config: Config, log: Logger, pageSize = 1000): Promise<ExistingMemberships> {
-  const token = requireToken(config);
-  const redis = createRedis(config.redisUrl, 'producer');
-  await connectRedis(redis, config.redisUrl);
-  const limiter = new OutboundRateLimiter(redis, globalKeys(config.prefix), { rate: config.rateLimit, slackMs: config.rateSlackMs });
-  const client = createS1Client({ baseUrl: config.apiUrl, token, timeoutMs: config.timeoutMs, connections: 2 });
-  try {
+  return withS1Read(config, async (client, limiter) => {
     const existing = await readMemberships(client, { limiter, policy: config, pageSize });
     log.info({ users: existing.users, memberships: existing.memberships, requests: existing.requests }, 'read current memberships');
     return existing;
-  } finally {
-    limiter.close();
-    await client.close();
-    await redis.quit().catch(() => redis.disconnect());
-  }
+  });
 }
 
 /** The `inPlace` option for importBatch that skips pairs the server already holds. */

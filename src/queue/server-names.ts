@@ -1,10 +1,8 @@
-import { requireToken, type Config } from '../config/index.js';
+import type { Config } from '../config/index.js';
 import { namesUsed } from '../csv/index.js';
 import type { Logger } from '../log/logger.js';
-import { createS1Client, readDirectory, type Directory, type ReadDirectoryOptions } from '../s1/index.js';
-import { globalKeys } from './keys.js';
-import { OutboundRateLimiter } from './outbound-rate-limiter.js';
-import { connectRedis, createRedis } from './redis-connection.js';
+import { readDirectory, type Directory, type ReadDirectoryOptions } from '../s1/index.js';
+import { withS1Read } from './s1-read-session.js';
 
 export type { Directory } from '../s1/index.js';
 
@@ -23,19 +21,10 @@ export async function resolveNamesFromServer(
 ): Promise<Directory | undefined> {
   const used = await namesUsed(path);
   if (!used.emails && !used.groupNames) return undefined;
-  const token = requireToken(config);
-  const redis = createRedis(config.redisUrl, 'producer');
-  await connectRedis(redis, config.redisUrl);
-  const limiter = new OutboundRateLimiter(redis, globalKeys(config.prefix), { rate: config.rateLimit, slackMs: config.rateSlackMs });
-  const client = createS1Client({ baseUrl: config.apiUrl, token, timeoutMs: config.timeoutMs, connections: 2 });
-  try {
+  return withS1Read(config, async (client, limiter) => {
     const directory = await readDirectory(client, used, { limiter, policy: config, pageSize, onPage });
     // Counts only: the e-mail list itself never reaches a log line.
     log.info({ pages: directory.pages, requests: directory.requests, emails: directory.emails, groupNames: directory.groupNames }, 'resolved names');
     return directory;
-  } finally {
-    limiter.close();
-    await client.close();
-    await redis.quit().catch(() => redis.disconnect());
-  }
+  });
 }

@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
-import { requireToken, type Config } from '../config/index.js';
-import { LimiterClosedError, OutboundRateLimiter, connectRedis, createRedis, globalKeys } from '../queue/index.js';
-import { checkAccess, createS1Client, type S1Client, type WireObserver } from '../s1/index.js';
+import type { Config } from '../config/index.js';
+import { LimiterClosedError, withS1Read } from '../queue/index.js';
+import { checkAccess, type S1Client, type WireObserver } from '../s1/index.js';
 import type { WorkerHealth } from './health.js';
 
 /** Waits between preflight attempts while S1 cannot be reached: 1 s doubling to 30 s. */
@@ -45,17 +45,7 @@ export async function waitForS1(client: S1Client, apiUrl: string, log: Logger, h
  * It takes its slot under the global limit like every request, since workers may already be sending.
  */
 export async function checkS1(config: Config): Promise<void> {
-  const redis = createRedis(config.redisUrl, 'producer');
-  await connectRedis(redis, config.redisUrl);
-  const limiter = new OutboundRateLimiter(redis, globalKeys(config.prefix), { rate: config.rateLimit, slackMs: config.rateSlackMs });
-  const client = createS1Client({ baseUrl: config.apiUrl, token: requireToken(config), timeoutMs: config.timeoutMs, connections: 1 });
-  try {
-    const check = await checkAccess(client, config.apiUrl, undefined, await limiter.acquire());
-    if (check.ok) return;
-    throw new AppError(check.kind === 'token' ? 'auth' : check.kind === 'unreachable' ? 'unreachable' : 'config', `${check.message}; nothing was queued`);
-  } finally {
-    limiter.close();
-    await client.close();
-    await redis.quit().catch(() => redis.disconnect());
-  }
+  const check = await withS1Read(config, async (client, limiter) => checkAccess(client, config.apiUrl, undefined, await limiter.acquire()), 1);
+  if (check.ok) return;
+  throw new AppError(check.kind === 'token' ? 'auth' : check.kind === 'unreachable' ? 'unreachable' : 'config', `${check.message}; nothing was queued`);
 }
