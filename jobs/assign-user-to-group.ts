@@ -14,7 +14,7 @@
 import { RateLimitError, UnrecoverableError, type Job } from 'bullmq';
 import type { Config } from '../src/config/index.js';
 import type { Logger } from '../src/log/logger.js';
-import { logRowOutcome } from '../src/log/row-outcome.js';
+import { logRowOutcome, wantsRowOutcome } from '../src/log/row-outcome.js';
 import { ASSIGN_JOB, type AssignPayload } from '../src/queue/assign-job.js';
 import { parseAssignJobId } from '../src/queue/assign-job-id.js';
 import type { BatchStore } from '../src/queue/batch-store.js';
@@ -93,7 +93,7 @@ export function createAssignProcessor(ctx: AssignContext) {
       const detail: FailureDetail = { line, accountUserId, groupId, outcome, reason, httpStatus, attempts: attempt, message };
       // The request is counted in the same round trip as the outcome.
       const res = await ctx.store.recordOutcomeCoalesced(batchId, detail, 'set', countAs);
-      if (res.changed) logRowOutcome(ctx.log, { ...at, accountUserId, groupId, outcome, reason, httpStatus, attempts: attempt, durationMs: Math.round(performance.now() - started), message });
+      if (res.changed && wantsRowOutcome(ctx.log, outcome)) logRowOutcome(ctx.log, { ...at, accountUserId, groupId, outcome, reason, httpStatus, attempts: attempt, durationMs: Math.round(performance.now() - started), message });
       if (res.done) ctx.onBatchDone(batchId);
     };
 

@@ -22,7 +22,16 @@ export interface RowOutcomeFields {
  * outcome was new (the accounting said it changed), so a row that runs twice is logged once.
  */
 export function logRowOutcome(log: Logger, fields: RowOutcomeFields): void {
-  const level = fields.outcome === 'failed' ? 'warn' : 'info';
-  if (!log.isLevelEnabled(level)) return;
-  log[level]({ ...fields, reason: fields.reason || undefined }, 'row outcome');
+  if (!wantsRowOutcome(log, fields.outcome)) return;
+  log[levelOf(fields.outcome)]({ ...fields, reason: fields.reason || undefined }, 'row outcome');
 }
+
+/**
+ * Whether a row outcome line would be written: the worker asks before it builds the line's fields, so at
+ * LOG_LEVEL=warn a success costs no object and no clock read (thousands of rows a second).
+ */
+export function wantsRowOutcome(log: Logger, outcome: string): boolean {
+  return log.isLevelEnabled(levelOf(outcome));
+}
+
+const levelOf = (outcome: string) => (outcome === 'failed' ? 'warn' : 'info');
