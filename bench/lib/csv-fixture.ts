@@ -16,12 +16,15 @@ export function benchGroupId(i: number): string {
   return `UGR-3000-${String(i % 50).padStart(4, '0')}`;
 }
 
-/** Writes `rows` valid, distinct rows (`accountUserId,groupId`, LF): row i sits on file line i + 1. */
-export async function writeAssignmentsCsv(path: string, rows: number): Promise<void> {
+/**
+ * Writes `rows` valid, distinct rows (`accountUserId,groupId`, LF) for the bench ids `first + 1 .. first + rows`:
+ * with `first` 0, row i sits on file line i + 1. The soak starts each round's file further on, so rounds never share ids.
+ */
+export async function writeAssignmentsCsv(path: string, rows: number, first = 0): Promise<void> {
   const out = createWriteStream(path);
   const failed = new Promise<never>((_, reject) => out.once('error', reject));
   let chunk = 'accountUserId,groupId\n';
-  for (let i = 1; i <= rows; i++) {
+  for (let i = first + 1; i <= first + rows; i++) {
     chunk += `${benchUserId(i)},${benchGroupId(i)}\n`;
     if (chunk.length >= 256 * 1024) {
       if (!out.write(chunk)) await Promise.race([once(out, 'drain'), failed]);

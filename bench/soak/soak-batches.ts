@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { BatchStore } from '../../src/queue/batch-store.js';
 import type { Simulator } from '../../src/sim/index.js';
 import { runNode } from '../lib/child-process.js';
-import { benchGroupId, benchUserId, writeAssignmentsCsvFrom } from './soak-csv.js';
+import { benchGroupId, benchUserId, writeAssignmentsCsv } from '../lib/csv-fixture.js';
 import { CLI } from '../lib/paths.js';
 import { pollUntil } from '../lib/wait.js';
 
@@ -38,7 +38,7 @@ export function tickBase(s: number, round: number, rows: number): number {
 /** Writes the tick's CSV into the schedule's source folder under a new name (the folder's newest file is read). */
 export async function writeTickCsv(folder: string, s: number, round: number, rows: number): Promise<void> {
   mkdirSync(folder, { recursive: true });
-  await writeAssignmentsCsvFrom(join(folder, `round-${String(round).padStart(3, '0')}.csv`), tickBase(s, round, rows), rows);
+  await writeAssignmentsCsv(join(folder, `round-${String(round).padStart(3, '0')}.csv`), rows, tickBase(s, round, rows));
 }
 
 /** `bulk-assign schedule run-now <name> --json`: the batch id the tick will make. */

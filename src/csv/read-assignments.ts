@@ -1,13 +1,9 @@
-import { open, type FileHandle } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { classifyRow } from './classify-row.js';
+import { csvFileRecords } from './csv-file-records.js';
 import { csvFileError } from './csv-file-error.js';
 import { DuplicateIndex } from './duplicate-index.js';
-import { fileReadError } from './io-error.js';
-import { readHead } from './read-head.js';
-import { readRecords } from './read-records.js';
 import { resolveHeader, type AssignmentColumns } from './resolve-header.js';
-import { sniffDelimiter } from './sniff-delimiter.js';
 import type { ReadAssignmentsOptions, RowResult } from './types.js';
 
 /**
@@ -27,22 +23,9 @@ export async function* readAssignments(
   const known = options.knownDuplicates;
   const fileLabel = basename(path);
   const duplicates = new DuplicateIndex();
-  let handle: FileHandle;
   try {
-    handle = await open(path, 'r');
-  } catch (err) {
-    throw fileReadError(path, err);
-  }
-  try {
-    let head: Buffer;
-    try {
-      head = await readHead(handle);
-    } catch (err) {
-      throw fileReadError(path, err);
-    }
-    const batches = readRecords(handle, { path, fileLabel, delimiter: sniffDelimiter(head) });
     let columns: AssignmentColumns | undefined;
-    for await (const records of batches) {
+    for await (const records of csvFileRecords(path)) {
       for (const record of records) {
         if (columns === undefined) {
           columns = resolveHeader(record, fileLabel);
@@ -82,7 +65,5 @@ export async function* readAssignments(
   } finally {
     // The index can be large; it should not live on with the generator's context until that is collected.
     duplicates.clear();
-    // Usually closed already by the read stream; closing twice is harmless.
-    await handle.close();
   }
 }

@@ -1,12 +1,8 @@
-import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { csvFileRecords } from './csv-file-records.js';
 import { undefuseCell } from './defuse-cell.js';
 import { csvFileError } from './csv-file-error.js';
-import { fileReadError } from './io-error.js';
-import { readHead } from './read-head.js';
-import { readRecords } from './read-records.js';
 import { normalizeHeaderName, resolveHeader, type AssignmentColumns } from './resolve-header.js';
-import { sniffDelimiter } from './sniff-delimiter.js';
 
 /** One data row as the file wrote it: its id cells and the cells of its other columns, undefused. */
 export interface SourceRow {
@@ -29,30 +25,20 @@ const REPORT_COLUMNS = new Set(['line', 'outcome', 'reason', 'httpstatus', 'atte
  */
 export async function* readSourceCells(path: string): AsyncGenerator<SourceCell> {
   const fileLabel = basename(path);
-  const handle = await open(path, 'r').catch((err: unknown) => {
-    throw fileReadError(path, err);
-  });
-  try {
-    const head = await readHead(handle).catch((err: unknown) => {
-      throw fileReadError(path, err);
-    });
-    let columns: AssignmentColumns | undefined;
-    let others: number[] = [];
-    for await (const records of readRecords(handle, { path, fileLabel, delimiter: sniffDelimiter(head) })) {
-      for (const record of records) {
-        if (columns === undefined) {
-          columns = resolveHeader(record, fileLabel);
-          const ids = new Set([columns.accountUserId, columns.groupId]);
-          others = record.fields.map((_, i) => i).filter((i) => !ids.has(i) && !REPORT_COLUMNS.has(normalizeHeaderName(record.fields[i] ?? '')));
-          yield { kind: 'header', otherColumns: others.map((i) => record.fields[i] ?? '') };
-          continue;
-        }
-        const cell = (i: number | undefined) => (i === undefined ? '' : undefuseCell(record.fields[i] ?? ''));
-        yield { kind: 'row', line: record.line, accountUserId: cell(columns.accountUserId), groupId: cell(columns.groupId), others: others.map(cell) };
+  let columns: AssignmentColumns | undefined;
+  let others: number[] = [];
+  for await (const records of csvFileRecords(path)) {
+    for (const record of records) {
+      if (columns === undefined) {
+        columns = resolveHeader(record, fileLabel);
+        const ids = new Set([columns.accountUserId, columns.groupId]);
+        others = record.fields.map((_, i) => i).filter((i) => !ids.has(i) && !REPORT_COLUMNS.has(normalizeHeaderName(record.fields[i] ?? '')));
+        yield { kind: 'header', otherColumns: others.map((i) => record.fields[i] ?? '') };
+        continue;
       }
+      const cell = (i: number | undefined) => (i === undefined ? '' : undefuseCell(record.fields[i] ?? ''));
+      yield { kind: 'row', line: record.line, accountUserId: cell(columns.accountUserId), groupId: cell(columns.groupId), others: others.map(cell) };
     }
-    if (columns === undefined) throw csvFileError('csv-header', fileLabel, undefined, 'the file is empty');
-  } finally {
-    await handle.close();
   }
+  if (columns === undefined) throw csvFileError('csv-header', fileLabel, undefined, 'the file is empty');
 }
