@@ -26,7 +26,7 @@ export { ASSIGN_JOB, type AssignPayload };
 
 export interface AssignContext {
   client: S1Client;
-  limiter: { acquire(): Promise<WireObserver>; pause(ms: number): Promise<void>; learn(announced: number | undefined): Promise<number> };
+  limiter: { acquire(): Promise<WireObserver>; pause(ms: number): Promise<void>; learn(announced: number | undefined, slot?: WireObserver): Promise<number> };
   /** What a row needs of the batch record: its outcome, its request counts, a deprecation notice. */
   store: Pick<BatchStore, 'recordOutcomeCoalesced' | 'countRequest' | 'noteDeprecation'>;
   config: Config;
@@ -101,11 +101,12 @@ export function createAssignProcessor(ctx: AssignContext) {
     const putBack = () => new RateLimitError();
 
     let answer: S1Answer | undefined;
+    // The rate slot the request went out on: a 429 measures the server's limit from when it was sent.
+    let slot: WireObserver | undefined;
     try {
       // undefined: put back unsent (the token was rejected, or the limiter closed for shutdown).
       answer = await ctx.withConnection(async () => {
         if (ctx.isAuthFailed()) return undefined;
-        let slot: WireObserver;
         try {
           slot = await ctx.limiter.acquire();
         } catch (err) {
@@ -176,7 +177,7 @@ export function createAssignProcessor(ctx: AssignContext) {
         // requests follow this one into the 429.
         await ctx.limiter.pause(waitMs);
         count();
-        const limit = await ctx.limiter.learn(announced);
+        const limit = await ctx.limiter.learn(announced, slot);
         ctx.log.info({ ...at, httpStatus: 429, waitMs, rateLimitedTimes: hits, learntLimit: limit }, 'rate limited: pausing every worker');
         await job.updateData({ ...job.data, r: hits });
         throw putBack();

@@ -53,8 +53,14 @@ export function globalKeys(prefix: string) {
     rateCount: `${prefix}:rate:count`,
     /** Sorted set: the grant rounds of the last pace interval (member `<round>:<slots>`, score its grant time). */
     ratePace: `${prefix}:rate:pace`,
+    /** Sorted set: rateLog's rounds trimmed in the last two windows (what a 429's measurement still needs). */
+    rateTail: `${prefix}:rate:tail`,
+    /** Sorted set: the 429s of the last windows, scored with when their requests were sent. */
+    rateRejected: `${prefix}:rate:rejected`,
     /** Hash: the limit learnt from 429s / RateLimit headers when the server allows less than configured. */
     rateLearnt: `${prefix}:rate:learnt`,
+    /** List: one JSON entry ({at, limit, why}) per change of the limit in force, newest last, for the reports. */
+    rateHistory: `${prefix}:rate:history`,
     /** String with a TTL: while it exists no request is sent (a 429's Retry-After). */
     ratePause: `${prefix}:rate:pause`,
     /** JSON: set when S1 rejected the token; workers stop until the token changes. */
@@ -63,9 +69,11 @@ export function globalKeys(prefix: string) {
 }
 export type GlobalKeys = ReturnType<typeof globalKeys>;
 
-/** KEYS[1..5] of limiter-scripts/acquireSlots-5.lua, in its order. */
-export const ACQUIRE_SLOTS_KEYS = ['rateLog', 'ratePause', 'rateLearnt', 'ratePace', 'rateCount'] as const satisfies readonly (keyof GlobalKeys)[];
+/** KEYS[1..7] of limiter-scripts/acquireSlots-7.lua, in its order. */
+export const ACQUIRE_SLOTS_KEYS = ['rateLog', 'ratePause', 'rateLearnt', 'ratePace', 'rateCount', 'rateTail', 'rateHistory'] as const satisfies readonly (keyof GlobalKeys)[];
+/** KEYS[1..5] of limiter-scripts/learnLimit-5.lua, in its order. */
+export const LEARN_LIMIT_KEYS = ['rateLearnt', 'rateLog', 'rateTail', 'rateRejected', 'rateHistory'] as const satisfies readonly (keyof GlobalKeys)[];
 /** KEYS[1..2] of limiter-scripts/restampSlots-2.lua, in its order. */
 export const RESTAMP_SLOTS_KEYS = ['rateLog', 'rateCount'] as const satisfies readonly (keyof GlobalKeys)[];
 /** The keys the limiter uses: what its constructor needs of {@link globalKeys}. */
-export type LimiterKeys = Pick<GlobalKeys, (typeof ACQUIRE_SLOTS_KEYS)[number]>;
+export type LimiterKeys = Pick<GlobalKeys, (typeof ACQUIRE_SLOTS_KEYS)[number] | (typeof LEARN_LIMIT_KEYS)[number]>;

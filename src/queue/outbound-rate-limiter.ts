@@ -5,6 +5,10 @@ import type { WireObserver } from '../s1/s1-client.js';
 import type { LimiterKeys } from './keys.js';
 import { loadLimiterScripts, type LimiterScripts } from './limiter-scripts/limiter-scripts.js';
 
+/** Defaults of the probe gaps; see OutboundRateLimiterOptions. */
+export const DIP_PROBE_MS = 3000;
+export const UP_PROBE_MS = 30_000;
+
 export interface OutboundRateLimiterOptions {
   /** Requests allowed in any sliding window, across all processes sharing the Redis keys. */
   rate: number;
@@ -26,6 +30,21 @@ export interface OutboundRateLimiterOptions {
    * @defaultValue performance.now
    */
   clock?: () => number;
+  /**
+   * How long without a 429 before a limit learnt from bare 429s is probed back to the level it fell from (a dip);
+   * x1.5 after each probe that fails. @defaultValue 3000
+   */
+  dipProbeMs?: number;
+  /**
+   * How long without a 429 before the limit is probed a quarter above the highest level the server held; x2 after
+   * each probe that fails (a failed probe costs a whole Retry-After pause). @defaultValue 30000
+   */
+  upProbeMs?: number;
+  /**
+   * Told when a call of this process changed the limit in force for every worker (each change is told to exactly
+   * one process): `why` is 'measured' (a 429), 'announced' (a RateLimit header), 'probe' or 'configured'.
+   */
+  onLimitChange?: (limit: number, why: string) => void;
 }
 
 /** Thrown to waiters when the limiter is closed (shutdown): the request was never sent. */
@@ -88,6 +107,10 @@ export class OutboundRateLimiter {
   private restampTimer: NodeJS.Timeout | undefined;
   private readonly scripts: LimiterScripts;
   private readonly now: () => number;
+  /** When each slot's request was written (options.clock), for measuring the server's limit at its 429. */
+  private readonly sentAt = new WeakMap<WireObserver, number>();
+  private readonly probeArgs: [number, number];
+  private rejections = 0;
 
   /** `keys`: the rate keys of globalKeys() for the queue prefix every worker shares. */
   constructor(redis: Redis, keys: LimiterKeys, private readonly options: OutboundRateLimiterOptions) {
@@ -99,6 +122,7 @@ export class OutboundRateLimiter {
     // Pace: a tenth of the limit per 90% of a tenth of the window. Ten paced rounds then fit in a window with time
     // to spare, so the window (not the pace plus each round's few ms of overhead) sets the rate.
     this.paceUs = this.windowMs * 90;
+    this.probeArgs = [(options.dipProbeMs ?? DIP_PROBE_MS) * 1000, (options.upProbeMs ?? UP_PROBE_MS) * 1000];
   }
 
   /**
@@ -123,16 +147,30 @@ export class OutboundRateLimiter {
   private announced: number | undefined;
 
   /**
-   * The server allows less than configured: it said so with a 429 (`announced` undefined: shrink by a quarter) or
-   * announced its limit in a RateLimit-Limit / X-RateLimit-Limit header. Every worker follows the learnt limit.
+   * The server allows less than configured: it announced its limit in a RateLimit-Limit / X-RateLimit-Limit header,
+   * or (`announced` undefined) it answered `slot`'s request with a bare 429, which measures its limit as the
+   * requests it accepted in the window before that one (learnLimit-5.lua). Every worker follows the limit learnt;
+   * returns the limit now in force.
    */
-  async learn(announced: number | undefined): Promise<number> {
+  async learn(announced: number | undefined, slot?: WireObserver): Promise<number> {
     if (announced !== undefined) {
       // Servers repeat the same header on every answer: tell Redis only when it changes.
       if (announced === this.announced) return announced;
       this.announced = announced;
     }
-    return this.scripts.learnLimit(this.options.rate, announced, this.windowUs);
+    const sent = slot && this.sentAt.get(slot);
+    const learnt = await this.scripts.learnLimit({
+      configured: this.options.rate,
+      announced,
+      windowUs: this.windowUs,
+      sentAgeUs: sent === undefined ? undefined : Math.max(0, Math.round((this.now() - sent) * 1000)),
+      rejection: `${this.nonce}-${this.rejections++}`,
+      serverWindowUs: this.windowMs * 1000,
+      dipGapUs: this.probeArgs[0],
+      upGapUs: this.probeArgs[1],
+    });
+    if (learnt.changed) this.options.onLimitChange?.(learnt.limit, announced === undefined ? 'measured' : 'announced');
+    return learnt.limit;
   }
 
   /**
@@ -149,9 +187,10 @@ export class OutboundRateLimiter {
 
   private slot(round: Round): WireObserver {
     let sentAt: number | undefined;
-    return {
+    const slot: WireObserver = {
       sent: () => {
         sentAt = this.now();
+        this.sentAt.set(slot, sentAt);
         this.restampAt(round, sentAt);
       },
       answered: () => {
@@ -165,6 +204,7 @@ export class OutboundRateLimiter {
         this.restampAt(round, now - this.allowedRoundTrip(now - sentAt));
       },
     };
+    return slot;
   }
 
   /** Records a round trip; returns how long one may take without its round being stamped later. */
@@ -230,7 +270,9 @@ export class OutboundRateLimiter {
         let waitMs: number;
         const asked = this.now();
         try {
-          [granted, waitMs] = await this.scripts.acquireSlots([this.options.rate, wanted, this.windowUs, nonce, this.paceUs, ...this.takeRestamps()]);
+          const grant = await this.scripts.acquireSlots([this.options.rate, wanted, this.windowUs, nonce, this.paceUs, ...this.probeArgs, ...this.takeRestamps()]);
+          ({ granted, waitMs } = grant);
+          if (grant.newLimit !== undefined) this.options.onLimitChange?.(grant.newLimit, grant.why);
           // Each slot is re-stamped when its request is sent, but only an entry still in the log counts for other
           // grants: an answer that took half a window (a stalled process) leaves too little time to send and
           // re-stamp before its entries expire. Drop such slots unused (they only lower the rate); never more than

@@ -47,6 +47,12 @@ export interface WorkerHandle {
  * crash left behind get their outcomes at once; no new job is taken before the preflight read has proved URL and
  * token (see waitForS1), which goes on in the background so that a signal can stop a worker still waiting for S1.
  */
+/** The line a change of the limit in force writes, e.g. "rate limit now 148/s (measured from a 429; configured 300/s)". */
+export function limitChangeMessage(limit: number, configured: number, why: string): string {
+  const cause: Record<string, string> = { measured: 'measured from a 429', announced: 'announced by S1', probe: 'probing upward', configured: 'back to the configured limit' };
+  return `rate limit now ${limit}/s (${cause[why] ?? why}; configured ${configured}/s)`;
+}
+
 export async function startWorker(config: Config, log: Logger, options: StartWorkerOptions = {}): Promise<WorkerHandle> {
   const token = requireToken(config);
   const cleanups = new CleanupStack();
@@ -67,6 +73,8 @@ export async function startWorker(config: Config, log: Logger, options: StartWor
       rate: config.rateLimit,
       slackMs: config.rateSlackMs,
       onError: (err) => outage.errorListener('rate limiter')(err as Error),
+      // Each change is told to the one process whose call made it: one line per change across all workers.
+      onLimitChange: (limit, why) => log.info({ limit, configured: config.rateLimit, why }, limitChangeMessage(limit, config.rateLimit, why)),
     });
     void gate.failed.then((f) => health.setS1Problem(`S1 rejected the API token (HTTP ${f.status})`));
     // Measured only when served: the hot path stays as it is for workers without METRICS_PORT.

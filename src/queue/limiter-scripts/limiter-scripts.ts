@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { ACQUIRE_SLOTS_KEYS, RESTAMP_SLOTS_KEYS, type LimiterKeys } from '../keys.js';
+import { ACQUIRE_SLOTS_KEYS, LEARN_LIMIT_KEYS, RESTAMP_SLOTS_KEYS, type LimiterKeys } from '../keys.js';
 import { defineLuaCommand, readLuaScripts, scriptWithKeys } from '../lua-files.js';
 
 /** The rate-limiter family: the `.lua` files beside this one, read once. */
@@ -8,19 +8,48 @@ const FILES = readLuaScripts(new URL('./', import.meta.url));
 // Each script with the key order its call below passes (KEYS[1], KEYS[2], ...).
 const ACQUIRE_SLOTS = scriptWithKeys(FILES, 'acquireSlots', ACQUIRE_SLOTS_KEYS);
 const RESTAMP_SLOTS = scriptWithKeys(FILES, 'restampSlots', RESTAMP_SLOTS_KEYS);
-const LEARN_LIMIT = scriptWithKeys(FILES, 'learnLimit', ['rateLearnt']);
+const LEARN_LIMIT = scriptWithKeys(FILES, 'learnLimit', LEARN_LIMIT_KEYS);
 const EXTEND_PAUSE = scriptWithKeys(FILES, 'extendPause', ['ratePause']);
+
+/** A grant round's answer: the slots granted, else how long to wait; and the limit it put in force, if it changed one. */
+export interface Grant {
+  granted: number;
+  waitMs: number;
+  /** The limit this call put in force (a probe, or back to the configured one); undefined when unchanged. */
+  newLimit: number | undefined;
+  why: string;
+}
+
+/** What a 429 or an announced limit taught: the limit now in force, and whether this call changed it. */
+export interface Learnt {
+  limit: number;
+  changed: boolean;
+}
+
+/** The arguments of learnLimit-5.lua past its keys, by name. */
+export interface LearnArgs {
+  configured: number;
+  announced: number | undefined;
+  windowUs: number;
+  /** µs since the rejected request was sent (undefined: now). */
+  sentAgeUs: number | undefined;
+  /** Names this 429 in the rejected set (unique per request). */
+  rejection: string;
+  serverWindowUs: number;
+  dipGapUs: number;
+  upGapUs: number;
+}
 
 /**
  * The limiter scripts as typed calls on one connection and one set of keys (the key lists are built once: a grant
  * round is a hot call). The comment block of each `.lua` file says what it does.
  */
 export interface LimiterScripts {
-  /** ARGV: limit, wanted, windowUs, nonce, paceUs, then re-stamp triples. Returns [granted, waitMs]. */
-  acquireSlots(args: (string | number)[]): Promise<[number, number]>;
+  /** ARGV: limit, wanted, windowUs, nonce, paceUs, dipGapUs, upGapUs, then re-stamp triples. */
+  acquireSlots(args: (string | number)[]): Promise<Grant>;
   restampSlots(windowUs: number, restamps: (string | number)[]): Promise<number>;
   extendPause(ms: number): Promise<number>;
-  learnLimit(configured: number, announced: number | undefined, windowUs: number): Promise<number>;
+  learnLimit(args: LearnArgs): Promise<Learnt>;
 }
 
 export function loadLimiterScripts(redis: Redis, keys: LimiterKeys): LimiterScripts {
@@ -30,10 +59,17 @@ export function loadLimiterScripts(redis: Redis, keys: LimiterKeys): LimiterScri
   const extendPause = defineLuaCommand(redis, 'ba', EXTEND_PAUSE);
   const acquireKeys = ACQUIRE_SLOTS_KEYS.map((name) => keys[name]);
   const restampKeys = RESTAMP_SLOTS_KEYS.map((name) => keys[name]);
+  const learnKeys = LEARN_LIMIT_KEYS.map((name) => keys[name]);
   return {
-    acquireSlots: (args) => acquireSlots(...acquireKeys, ...args) as Promise<[number, number]>,
+    acquireSlots: async (args) => {
+      const [granted, waitMs, newLimit, why] = (await acquireSlots(...acquireKeys, ...args)) as [number, number, number, string];
+      return { granted, waitMs, newLimit: newLimit > 0 ? newLimit : undefined, why };
+    },
     restampSlots: (windowUs, restamps) => restampSlots(...restampKeys, windowUs, ...restamps) as Promise<number>,
     extendPause: (ms) => extendPause(keys.ratePause, ms) as Promise<number>,
-    learnLimit: async (configured, announced, windowUs) => Number(await learnLimit(keys.rateLearnt, configured, announced ?? '', windowUs)),
+    learnLimit: async (a) => {
+      const [limit, changed] = (await learnLimit(...learnKeys, a.configured, a.announced ?? '', a.windowUs, a.sentAgeUs ?? '', a.rejection, a.serverWindowUs, a.dipGapUs, a.upGapUs)) as [number, number];
+      return { limit, changed: changed === 1 };
+    },
   };
 }

@@ -7,50 +7,44 @@
   pace interval. Bursts of a whole window's worth of requests contend for sockets and CPU and reach the server with
   uneven delays; paced ones arrive as sent. The pace counts grants (KEYS[4], one entry per round) rather than the
   log, so moving a round's stamp later only keeps its slots longer, without holding back the next round.
-  The limit is the configured one, or lower while the learnt limit (KEYS[3], see learnLimit-1.lua) says the server
-  allows less; a limit learnt from bare 429s creeps back up by 2% of the configured one (at least 1) every two
-  windows without a 429; an announced one holds until the server announces another.
+  The limit is the configured one, or the learnt one while the server allows less (KEYS[3], includes/learntLimit.lua,
+  learnLimit-5.lua). A limit learnt from bare 429s is probed upward here, at the first grant after enough time
+  without a 429: back to the ceiling (the level before a dip) after ARGV[6], or a quarter above it after ARGV[7]; a
+  probe holds once it was used for a window without a 429 (a 429 sends it back to the measurement, learnLimit-5.lua).
+  An announced limit holds until the server announces another.
     KEYS[1] rate log (sorted set, see includes/rateLog.lua)
     KEYS[2] pause key (string with a TTL: no grant while it exists)
     KEYS[3] learnt-limit hash
     KEYS[4] pace log (sorted set, one entry per grant round, scored with its grant time)
     KEYS[5] slot count (the slots of the rounds in the rate log)
+    KEYS[6] rate log tail (the entries trimmed from KEYS[1] in the last windows, for measuring at a 429)
+    KEYS[7] learnt-limit history (list of JSON entries)
     ARGV[1] configured limit (requests per window)
     ARGV[2] slots wanted
     ARGV[3] window in µs, slack included
     ARGV[4] round nonce
     ARGV[5] pace interval in µs
-    ARGV[6...] re-stamps as nonce, slots, ageUs triples (applied first, whatever the answer)
+    ARGV[6] µs without a 429 before a dip is probed back to the ceiling (first gap)
+    ARGV[7] µs without a 429 before the limit is probed above the ceiling (first gap)
+    ARGV[8...] re-stamps as nonce, slots, ageUs triples (applied first, whatever the answer)
   Returns:
-    {granted, waitMs}: waitMs is how long until a slot frees up (or the pause ends) when none was granted.
+    {granted, waitMs, newLimit, why}: waitMs is how long until a slot frees up (or the pause ends) when none was
+    granted; newLimit is the limit this call put in force (0 when it changed none) and why 'probe' or 'configured'.
     Granted slots are the log entry `<nonce>:<granted>`.
 ]]
 --- @include "rateLog"
 --- @include "restamp"
+--- @include "probeLimit"
 
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-local limit, wanted, window, pace = math.max(1, math.floor(tonumber(ARGV[1]))), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[5])
-if restamp(KEYS[1], KEYS[5], now, window, 6) > 0 then keep(KEYS[1], KEYS[5], window) end
+local configured, wanted, window, pace = math.max(1, math.floor(tonumber(ARGV[1]))), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[5])
+if restamp(KEYS[1], KEYS[5], now, window, 8) > 0 then keep(KEYS[1], KEYS[5], window) end
 local pause = redis.call('PTTL', KEYS[2])
-if pause > 0 then return {0, pause} end
-local learnt = tonumber(redis.call('HGET', KEYS[3], 'limit') or '')
-if learnt then
-  local changed = tonumber(redis.call('HGET', KEYS[3], 'changedAt') or '0')
-  -- A limit the server announced holds until it announces another; one learnt from bare 429s creeps back up.
-  if redis.call('HEXISTS', KEYS[3], 'announced') == 0 and now - changed > 2 * window then
-    learnt = learnt + math.max(1, limit * 0.02)
-    if learnt >= limit then
-      redis.call('DEL', KEYS[3])
-      learnt = nil
-    else
-      redis.call('HSET', KEYS[3], 'limit', tostring(learnt), 'changedAt', now)
-    end
-  end
-  if learnt then limit = math.max(1, math.floor(learnt)) end
-end
+if pause > 0 then return {0, pause, 0, ''} end
+local limit, probing, newLimit, why = probeLimit(KEYS[3], KEYS[7], configured, now, window, tonumber(ARGV[6]), tonumber(ARGV[7]))
 local inWindow = used(KEYS[1], KEYS[5], window)
-inWindow = inWindow - trim(KEYS[1], KEYS[5], now - window)
+inWindow = inWindow - trim(KEYS[1], KEYS[5], now - window, KEYS[6], 2 * window)
 local free = limit - inWindow
 local wait = 0
 if free <= 0 then
@@ -76,11 +70,13 @@ end
 if wait > 0 then
   wait = math.ceil(wait / 1000)
   if wait < 1 then wait = 1 end
-  return {0, wait}
+  return {0, wait, newLimit, why}
 end
 local n = math.min(free, wanted)
 add(KEYS[1], KEYS[5], now, ARGV[4] .. ':' .. n, n)
 keep(KEYS[1], KEYS[5], window)
 redis.call('ZADD', KEYS[4], now, ARGV[4] .. ':' .. n)
 redis.call('PEXPIRE', KEYS[4], math.ceil(pace / 1000) * 2)
-return {n, 0}
+-- A probe is judged on traffic that used it: the most slots in the window while it lasts.
+if probing and inWindow + n > probing then redis.call('HSET', KEYS[3], 'peak', inWindow + n) end
+return {n, 0, newLimit, why}
