@@ -5,6 +5,7 @@ import { batchGoneError } from './batch-gone.js';
 import { loadBatchScripts, type BatchScripts } from './batch-scripts/batch-scripts.js';
 import { batchKeys, globalKeys, importLockKey, outcomeScriptKeys, type BatchKeys, type GlobalKeys, type OutcomeScriptKeys } from './keys.js';
 import { toStatus, type BatchStatus } from './batch-status.js';
+import { readLimitHistory, type LimitChange } from './limit-history.js';
 import { OUTCOME_CODE, type FailureDetail, type Outcome } from './outcomes.js';
 
 // The batch's view lives in batch-status.ts; re-exported for the modules that read it with the store.
@@ -230,6 +231,9 @@ export class BatchStore {
       return { accountUserId, groupId };
     });
   }
+
+  /** Every change of the limit in force kept in Redis (the last 500), oldest first. */
+  limitHistory = (): Promise<LimitChange[]> => readLimitHistory(this.redis, this.global.rateHistory);
 
   async getBatch(batchId: string): Promise<BatchStatus | undefined> {
     const [h, paused] = await Promise.all([this.redis.hgetall(this.keys(batchId).batch), this.redis.exists(this.global.authFailed)]);

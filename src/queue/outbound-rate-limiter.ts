@@ -41,8 +41,9 @@ export interface OutboundRateLimiterOptions {
    */
   upProbeMs?: number;
   /**
-   * Told when a call of this process changed the limit in force for every worker (each change is told to exactly
-   * one process): `why` is 'measured' (a 429), 'announced' (a RateLimit header), 'probe' or 'configured'.
+   * Told when the limit in force for every worker changed, in exactly one process (a burst of 429s is told once,
+   * at the first grant after it): `why` is 'measured' (a 429), 'announced' (a RateLimit header), 'probe' or
+   * 'configured'.
    */
   onLimitChange?: (limit: number, why: string) => void;
 }
@@ -169,7 +170,7 @@ export class OutboundRateLimiter {
       dipGapUs: this.probeArgs[0],
       upGapUs: this.probeArgs[1],
     });
-    if (learnt.changed) this.options.onLimitChange?.(learnt.limit, announced === undefined ? 'measured' : 'announced');
+    if (learnt.told !== undefined) this.options.onLimitChange?.(learnt.told, learnt.why);
     return learnt.limit;
   }
 

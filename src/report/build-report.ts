@@ -1,4 +1,5 @@
 import { countsOf, type BatchStatus, type BatchStore } from '../queue/batch-store.js';
+import { limitsInForce, type LimitChange } from '../queue/limit-history.js';
 
 /** report.json: everything a person or a script needs to know about a batch, counts adding up to `rows`. */
 export interface BatchReport
@@ -14,12 +15,18 @@ export interface BatchReport
   durationSeconds: number;
   /** Rows that reached an API outcome (assigned, already a member or failed) per second of the batch's life. */
   ratePerSecond: number;
+  /**
+   * The rate limits in force for every worker while the batch ran, when S1 allowed less than configured: the one in
+   * force at its start, then each change (learnt from a 429, announced by S1, or probed upward). Empty: the
+   * configured S1_RATE_LIMIT held throughout.
+   */
+  learntLimits: LimitChange[];
 }
 
 export async function buildReport(store: BatchStore, batchId: string): Promise<BatchReport | undefined> {
   const b = await store.getBatch(batchId);
   if (!b) return undefined;
-  const reasons = await store.reasonCounts(batchId);
+  const [reasons, history] = await Promise.all([store.reasonCounts(batchId), store.limitHistory()]);
   const byOutcome = (outcome: string) => {
     const out: Record<string, number> = {};
     for (const [key, n] of Object.entries(reasons)) {
@@ -46,5 +53,6 @@ export async function buildReport(store: BatchStore, batchId: string): Promise<B
     durationSeconds: Math.round(durationSeconds * 1000) / 1000,
     ratePerSecond: durationSeconds > 0 ? Math.round((processed / durationSeconds) * 100) / 100 : 0,
     deprecation: b.deprecation,
+    learntLimits: limitsInForce(history, b.createdAt, b.finishedAt ?? new Date().toISOString()),
   };
 }

@@ -9,7 +9,7 @@ import { createAssignProcessor, type AssignContext, type AssignPayload } from '.
 import { loadConfig } from '../../src/config/index.js';
 import { createLogger } from '../../src/log/logger.js';
 import type { FailureDetail } from '../../src/queue/outcomes.js';
-import { S1TransportError, type S1Answer, type TransportFailure } from '../../src/s1/index.js';
+import { S1TransportError, type S1Answer, type TransportFailure, type WireObserver } from '../../src/s1/index.js';
 
 const USER = 'AUSR-0000-0000-0001';
 const GROUP = 'UGR-0000-0001';
@@ -28,6 +28,9 @@ function harness(reply: Reply) {
   const counted: Array<number | string> = [];
   const pauses: number[] = [];
   const learnt: Array<number | undefined> = [];
+  // The rate slot each request went out on, and the one each 429 was learnt from.
+  const sentOn: Array<WireObserver | undefined> = [];
+  const learntFrom: Array<WireObserver | undefined> = [];
   const authFailures: number[] = [];
   const deprecations: string[] = [];
   const done: string[] = [];
@@ -37,8 +40,9 @@ function harness(reply: Reply) {
   const lines: string[] = [];
   const ctx: AssignContext = {
     client: {
-      assignToGroup: async () => {
+      assignToGroup: async (_u: string, _g: string, opts?: { observer?: WireObserver }) => {
         requests++;
+        sentOn.push(opts?.observer);
         if (reply instanceof S1TransportError) throw reply;
         return reply;
       },
@@ -47,10 +51,11 @@ function harness(reply: Reply) {
       close: async () => undefined,
     },
     limiter: {
-      acquire: async () => ({ sent: () => undefined, answered: () => undefined }),
+      acquire: async () => ({ sent: () => undefined, answered: () => undefined }) as WireObserver,
       pause: async (ms) => void pauses.push(ms),
-      learn: async (announced) => {
+      learn: async (announced, slot) => {
         learnt.push(announced);
+        learntFrom.push(slot);
         return announced ?? config.rateLimit;
       },
     },
@@ -85,7 +90,7 @@ function harness(reply: Reply) {
     const job = { id: 'b1-2', name: 'assign', data, attemptsMade, opts: {}, updateData: async (d: AssignPayload) => void (job.data = d) };
     return { job, result: process(job as unknown as Job<AssignPayload>) };
   };
-  return { run, outcomes, counted, pauses, learnt, authFailures, deprecations, done, lines, requests: () => requests, ctx };
+  return { run, outcomes, counted, pauses, learnt, sentOn, learntFrom, authFailures, deprecations, done, lines, requests: () => requests, ctx };
 }
 
 describe('the assign processor, answer by answer', () => {
@@ -148,6 +153,10 @@ describe('the assign processor, answer by answer', () => {
     expect(job.data.r).toBe(1);
     expect(h.outcomes).toEqual([]);
     expect(h.learnt).toEqual([undefined]);
+    // Learnt from the slot the request went out on: the limiter measures the server's limit from when it was sent.
+    expect(h.learntFrom).toHaveLength(1);
+    expect(h.learntFrom[0]).toBeDefined();
+    expect(h.learntFrom[0]).toBe(h.sentOn[0]);
   });
 
   it('429 more often than S1_MAX_RATE_LIMITED: failed rate-limited', async () => {

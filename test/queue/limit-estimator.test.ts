@@ -36,10 +36,11 @@ function setup(name: string, options: Partial<OutboundRateLimiterOptions> = {}) 
   };
   const state = async () => r.hgetall(keys.rateLearnt);
   const history = async () => (await r.lrange(keys.rateHistory, 0, -1)).map((e) => JSON.parse(e) as { at: number; limit: number; why: string });
-  /** Sets the learnt-limit hash, with `ago` fields given as µs before Redis' now. */
+  /** Sets the learnt-limit hash (a limit set is one already told), with `ago` fields given as µs before Redis' now. */
   const setState = async (fields: Record<string, string | number>, ago: Record<string, number> = {}) => {
     const now = await nowUs();
-    await r.hset(keys.rateLearnt, { ...fields, ...Object.fromEntries(Object.entries(ago).map(([k, us]) => [k, now - us])) });
+    const told = fields.limit === undefined ? {} : { told: fields.limit };
+    await r.hset(keys.rateLearnt, { ...told, ...fields, ...Object.fromEntries(Object.entries(ago).map(([k, us]) => [k, now - us])) });
     await r.pexpire(keys.rateLearnt, 60_000);
   };
   return { r, keys, limiter, changes, send, state, history, setState };
@@ -55,17 +56,16 @@ describe('measuring the server limit from a bare 429', () => {
     expect(await t.limiter.learn(undefined, first)).toBe(41);
     // The second 429 of the same burst knows both rejections: the server had accepted 40.
     expect(await t.limiter.learn(undefined, second)).toBe(40);
-    expect(t.changes).toEqual([
-      [41, 'measured'],
-      [40, 'measured'],
-    ]);
+    // The burst's measurements are told once it is over, at the next grant: one line, one history entry.
+    expect(t.changes).toEqual([]);
+    await t.send(1);
+    expect(t.changes).toEqual([[40, 'measured']]);
+    await t.send(1);
+    expect(t.changes).toHaveLength(1);
     // The first 429 alone, so far below the configured 1000/s, was taken as a dip; the second confirms the limit.
     expect(await t.state()).toMatchObject({ limit: '40', ceiling: '40' });
     expect((await t.state()).provisional).toBeUndefined();
-    expect((await t.history()).map((h) => [h.limit, h.why])).toEqual([
-      [41, 'measured'],
-      [40, 'measured'],
-    ]);
+    expect((await t.history()).map((h) => [h.limit, h.why])).toEqual([[40, 'measured']]);
   });
 
   it('never raises the limit on a measurement above it (the window still holds what an older limit let through)', async () => {

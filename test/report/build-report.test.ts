@@ -2,6 +2,8 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BatchStore } from '../../src/queue/batch-store.js';
 import type { FailureDetail } from '../../src/queue/outcomes.js';
+import { globalKeys } from '../../src/queue/keys.js';
+import { limitsInForce } from '../../src/queue/limit-history.js';
 import { buildReport } from '../../src/report/index.js';
 import { redisUrl, uniquePrefix } from '../helpers/test-env.js';
 
@@ -78,5 +80,33 @@ describe('buildReport', () => {
     await store.createBatch('dep', 'fp', 'dep.csv', 1, false);
     await store.noteDeprecation('dep', 'Deprecation: true');
     expect((await buildReport(store, 'dep'))!.deprecation).toBe('Deprecation: true');
+  });
+
+  it('lists the rate limits in force while the batch ran: the one at its start, then each change', async () => {
+    const prefix = uniquePrefix('report-limits');
+    const own = new BatchStore(redis, prefix, 3600);
+    const history = globalKeys(prefix).rateHistory;
+    const now = Date.now();
+    await redis.rpush(history, JSON.stringify({ at: now - 7_200_000, limit: 90, why: 'measured' }), JSON.stringify({ at: now - 3_600_000, limit: 120, why: 'measured' }));
+    await own.createBatch('limits', 'fp', 'limits.csv', 1, false);
+    const created = Date.parse((await own.getBatch('limits'))!.createdAt);
+    await redis.rpush(history, JSON.stringify({ at: created + 1, limit: 150, why: 'probe' }));
+    while (Date.now() <= created + 1) await new Promise((r) => setTimeout(r, 1));
+    expect((await buildReport(own, 'limits'))!.learntLimits).toEqual([
+      { at: new Date(created).toISOString(), limit: 120, why: 'measured' },
+      { at: new Date(created + 1).toISOString(), limit: 150, why: 'probe' },
+    ]);
+    // Without any change the configured limit held: nothing to list.
+    expect((await buildReport(store, 'dep'))!.learntLimits).toEqual([]);
+  });
+});
+
+describe('limitsInForce', () => {
+  const h = (at: string, limit: number, why: string) => ({ at: `2026-12-05T${at}Z`, limit, why });
+  it('starts with the change in force at the start, keeps those up to the end, and drops a return to the configured limit before it', () => {
+    const history = [h('01:00:00.000', 100, 'measured'), h('02:00:00.000', 300, 'configured'), h('03:00:00.000', 80, 'measured'), h('03:30:00.000', 100, 'probe'), h('05:00:00.000', 60, 'measured')];
+    expect(limitsInForce(history, '2026-12-05T03:10:00.000Z', '2026-12-05T04:00:00.000Z')).toEqual([h('03:10:00.000', 80, 'measured'), h('03:30:00.000', 100, 'probe')]);
+    expect(limitsInForce(history, '2026-12-05T02:10:00.000Z', '2026-12-05T02:20:00.000Z')).toEqual([]);
+    expect(limitsInForce([], '2026-12-05T02:10:00.000Z', '2026-12-05T02:20:00.000Z')).toEqual([]);
   });
 });

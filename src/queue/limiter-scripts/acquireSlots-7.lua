@@ -29,7 +29,8 @@
     ARGV[8...] re-stamps as nonce, slots, ageUs triples (applied first, whatever the answer)
   Returns:
     {granted, waitMs, newLimit, why}: waitMs is how long until a slot frees up (or the pause ends) when none was
-    granted; newLimit is the limit this call put in force (0 when it changed none) and why 'probe' or 'configured'.
+    granted; newLimit is a change of the limit in force this call tells (0: none; each change is told by exactly
+    one call, see includes/learntLimit.lua) and why 'measured', 'announced', 'probe' or 'configured'.
     Granted slots are the log entry `<nonce>:<granted>`.
 ]]
 --- @include "rateLog"
@@ -43,6 +44,7 @@ if restamp(KEYS[1], KEYS[5], now, window, 8) > 0 then keep(KEYS[1], KEYS[5], win
 local pause = redis.call('PTTL', KEYS[2])
 if pause > 0 then return {0, pause, 0, ''} end
 local limit, probing, newLimit, why = probeLimit(KEYS[3], KEYS[7], configured, now, window, tonumber(ARGV[6]), tonumber(ARGV[7]))
+if newLimit == 0 then newLimit, why = tell(KEYS[3], KEYS[7], now) end
 local inWindow = used(KEYS[1], KEYS[5], window)
 inWindow = inWindow - trim(KEYS[1], KEYS[5], now - window, KEYS[6], 2 * window)
 local free = limit - inWindow

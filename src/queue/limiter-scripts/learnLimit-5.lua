@@ -21,7 +21,8 @@
     ARGV[7] first gap before a dip is probed (µs)
     ARGV[8] first gap before probing above the ceiling (µs)
   Returns:
-    {limit, changed}: the limit now in force, and 1 when this call changed it.
+    {limit, told, why}: the limit now in force; an announced change is told at once (told = the limit, why
+    'announced'; else told = 0), a measured one at the first grant after the burst (acquireSlots-7.lua).
 ]]
 --- @include "rateLog"
 --- @include "learntLimit"
@@ -32,9 +33,14 @@ local configured, announced, window = math.max(1, math.floor(tonumber(ARGV[1])))
 local dipGap0, upGap0 = tonumber(ARGV[7]), tonumber(ARGV[8])
 if announced then
   local n = math.max(1, math.min(configured, math.floor(announced)))
-  if n >= configured then return {configured, forgetLimit(KEYS[1], KEYS[5], now, configured, 'announced')} end
+  if n >= configured then
+    if forgetLimit(KEYS[1], KEYS[5], now, configured, 'announced') == 1 then return {configured, configured, 'announced'} end
+    return {configured, 0, ''}
+  end
   redis.call('HDEL', KEYS[1], 'probing')
-  return {n, setLimit(KEYS[1], KEYS[5], now, n, 'announced', { 'announced', 1 })}
+  setLimit(KEYS[1], now, n, 'announced', { 'announced', 1 })
+  local told, why = tell(KEYS[1], KEYS[5], now)
+  return {n, told, why}
 end
 
 local sent = now - (tonumber(ARGV[4]) or 0)
@@ -48,7 +54,7 @@ local rejected = redis.call('ZCOUNT', KEYS[4], '(' .. from, to)
 local accepted = slotsBetween(KEYS[2], from, to) + slotsBetween(KEYS[3], from, to) - rejected
 local measured = math.max(1, math.min(configured, accepted))
 
-local f = redis.call('HMGET', KEYS[1], 'limit', 'ceiling', 'probing', 'dipGap', 'upGap', 'provisional')
+local f = redis.call('HMGET', KEYS[1], 'limit', 'ceiling', 'probing', 'dipGap', 'upGap', 'provisional', 'burstAt', 'ceilingAt')
 local current = math.min(configured, tonumber(f[1] or '') or configured)
 local n = math.min(current, measured)
 local fields = { 'last429', now }
@@ -56,11 +62,18 @@ local function put(k, v)
   fields[#fields + 1] = k
   fields[#fields + 1] = v
 end
+-- The 429s of one burst (within a window of its first) each measure, a little lower as more of its rejections are
+-- known; the burst that set the ceiling refines it, a later one (a dip) leaves it.
+local burstAt = tonumber(f[7] or '')
+if not burstAt or now - burstAt > window then
+  burstAt = now
+  put('burstAt', burstAt)
+end
 local ceiling = tonumber(f[2] or '')
 if not ceiling then
   -- A lone 429 far below the limit in force looks more like a hiccup (or a quota others used) than the server's
-  -- limit: it is taken, but as a dip from the limit in force, probed back soon, until a second 429 in the same
-  -- window confirms it (a real limit rejects in numbers; the others of a burst come a moment after the first).
+  -- limit: it is taken, but as a dip from the limit in force, probed back soon, unless another 429 of its burst
+  -- confirms it (a real limit rejects in numbers; the others of a burst come a moment after the first).
   if rejected == 1 and n < current / 4 then
     ceiling = current
     put('provisional', 1)
@@ -68,7 +81,8 @@ if not ceiling then
     ceiling = n
   end
   put('ceiling', ceiling)
-elseif f[6] and rejected > 1 then
+  put('ceilingAt', burstAt)
+elseif tonumber(f[8] or '') == burstAt and n < ceiling and (not f[6] or rejected > 1) then
   ceiling = n
   put('ceiling', ceiling)
   redis.call('HDEL', KEYS[1], 'provisional')
@@ -89,4 +103,5 @@ elseif n < current and n < 0.9 * ceiling then
   put('dipGap', dipGap0)
 end
 redis.call('HDEL', KEYS[1], 'probing', 'announced')
-return {n, setLimit(KEYS[1], KEYS[5], now, n, 'measured', fields)}
+setLimit(KEYS[1], now, n, 'measured', fields)
+return {n, 0, ''}

@@ -15,15 +15,17 @@ const EXTEND_PAUSE = scriptWithKeys(FILES, 'extendPause', ['ratePause']);
 export interface Grant {
   granted: number;
   waitMs: number;
-  /** The limit this call put in force (a probe, or back to the configured one); undefined when unchanged. */
+  /** A change of the limit in force this call tells (each is told by one call): undefined when none. */
   newLimit: number | undefined;
   why: string;
 }
 
-/** What a 429 or an announced limit taught: the limit now in force, and whether this call changed it. */
+/** What a 429 or an announced limit taught: the limit now in force, and a change this call tells, if any. */
 export interface Learnt {
   limit: number;
-  changed: boolean;
+  /** The change to log (an announced one is told at once; measured ones at the next grant): undefined when none. */
+  told: number | undefined;
+  why: string;
 }
 
 /** The arguments of learnLimit-5.lua past its keys, by name. */
@@ -68,8 +70,8 @@ export function loadLimiterScripts(redis: Redis, keys: LimiterKeys): LimiterScri
     restampSlots: (windowUs, restamps) => restampSlots(...restampKeys, windowUs, ...restamps) as Promise<number>,
     extendPause: (ms) => extendPause(keys.ratePause, ms) as Promise<number>,
     learnLimit: async (a) => {
-      const [limit, changed] = (await learnLimit(...learnKeys, a.configured, a.announced ?? '', a.windowUs, a.sentAgeUs ?? '', a.rejection, a.serverWindowUs, a.dipGapUs, a.upGapUs)) as [number, number];
-      return { limit, changed: changed === 1 };
+      const [limit, told, why] = (await learnLimit(...learnKeys, a.configured, a.announced ?? '', a.windowUs, a.sentAgeUs ?? '', a.rejection, a.serverWindowUs, a.dipGapUs, a.upGapUs)) as [number, number, string];
+      return { limit, told: told > 0 ? told : undefined, why };
     },
   };
 }

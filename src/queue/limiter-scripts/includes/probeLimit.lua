@@ -10,8 +10,8 @@
     - At the ceiling, the limit goes a quarter above it after `upGap` without a 429. Each probe that fails costs a
       whole Retry-After pause at the full rate (the server's window is full when it comes), so the gap starts long
       and doubles per failure (learnLimit-5.lua).
-  Returns: limit, peak while probing (false otherwise), the limit this call put in force (0: unchanged), why ('' or
-  'probe' or 'configured').
+  Returns: limit, peak while probing (false otherwise), and for a return to the configured limit (told at once)
+  the configured limit and 'configured' (otherwise 0, ''; a probe is told by the caller with the changes pending).
 ]]
 --- @include "learntLimit"
 
@@ -46,6 +46,6 @@ local function probeLimit(hashKey, historyKey, configured, now, window, dipGap0,
       return configured, false, configured, 'configured'
     end
   end
-  setLimit(hashKey, historyKey, now, target, 'probe', { 'probing', kind })
-  return target, 0, target, 'probe'
+  setLimit(hashKey, now, target, 'probe', { 'probing', kind })
+  return target, 0, 0, ''
 end

@@ -1,0 +1,97 @@
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import { afterEach, describe, expect, it } from 'vitest';
+import { globalKeys } from '../../src/queue/keys.js';
+import { collect, spawnCli, waitFor } from '../helpers/cli.js';
+import { csvRows, importAndWork, logLines, startE2E, type E2E } from '../helpers/e2e.js';
+
+// Issue 16 over real sockets: a simulator that answers bare 429 + Retry-After (no RateLimit headers), worker
+// processes configured well above what it allows. What is asserted is what the limiter learnt and said, never how
+// long anything took.
+
+let e: E2E;
+afterEach(() => e.close());
+
+interface Change {
+  at: number;
+  limit: number;
+  why: string;
+}
+const history = async (e: E2E): Promise<Change[]> => (await e.redis.lrange(globalKeys(e.prefix).rateHistory, 0, -1)).map((x) => JSON.parse(x) as Change);
+const limitLines = (logs: Array<Record<string, unknown>>) => logs.filter((l) => typeof l.msg === 'string' && l.msg.startsWith('rate limit now'));
+
+async function stop(procs: ChildProcess[]): Promise<void> {
+  for (const p of procs) p.kill('SIGTERM');
+  await Promise.all(procs.map((p) => (p.exitCode !== null || p.signalCode !== null ? undefined : once(p, 'exit'))));
+}
+
+describe('learning an unknown limit from bare 429s', () => {
+  it('takes the server limit from the first 429s (one window), not by shrinking step by step; says each change once', async () => {
+    const L = 40;
+    e = await startE2E('learn-bare', { rate: L, retryAfter: 'seconds', rateLimitHeaders: false });
+    const { batch, codes, logs } = await importAndWork(e, csvRows(240), 'bare', 2, { S1_RATE_LIMIT: '160', S1_CONCURRENCY: '32' });
+    expect(codes).toEqual([0, 0]);
+    expect(batch).toMatchObject({ rows: 240, assigned: 240, failed: 0, pending: 0 });
+    expect(e.sim.stats().byStatus['429']).toBeGreaterThan(0);
+
+    const changes = await history(e);
+    // Every change came from a 429 measured (no probe is due within 30 s of one)...
+    expect(changes.length).toBeGreaterThan(0);
+    expect(changes.every((c) => c.why === 'measured')).toBe(true);
+    // ...and the first burst of 429s already put the server's limit in force. Shrinking by a quarter per window (the
+    // old rule) would have needed five windows to get from 160/s to under 1.1 x 40; the measurements of the first
+    // burst are all within its first second.
+    const firstSecond = changes.filter((c) => c.at <= changes[0]!.at + 1000);
+    const afterFirst = firstSecond.at(-1)!.limit;
+    expect(afterFirst).toBeGreaterThanOrEqual(0.6 * L);
+    expect(afterFirst).toBeLessThanOrEqual(1.1 * L);
+    expect(Math.min(...changes.map((c) => c.limit))).toBeGreaterThanOrEqual(1);
+
+    // One info line per change, across both workers, and the report lists what was in force.
+    const sorted = (xs: unknown[]) => xs.map(Number).sort((a, b) => a - b);
+    expect(sorted(limitLines(logs).map((l) => l.limit))).toEqual(sorted(changes.map((c) => c.limit)));
+    expect(limitLines(logs)[0]).toMatchObject({ level: 30, configured: 160, why: 'measured' });
+    const report = JSON.parse(readFileSync(join(e.dir, 'reports', 'bare', 'report.json'), 'utf8')) as { learntLimits: Array<{ limit: number; why: string }> };
+    expect(report.learntLimits.map((c) => c.limit)).toEqual(changes.map((c) => c.limit));
+  });
+
+  it('recovers after a dip: back to the level before it once the server allows it again', async () => {
+    e = await startE2E('learn-dip', { rate: 60, retryAfter: 'seconds', rateLimitHeaders: false });
+    const learnt = globalKeys(e.prefix).rateLearnt;
+    const state = () => e.redis.hgetall(learnt);
+    expect((await e.cli(['import', e.file('dip.csv', csvRows(3000)), '--batch', 'dip'])).code).toBe(0);
+    const env = e.env({ S1_RATE_LIMIT: '150', S1_CONCURRENCY: '32' });
+    const procs = [spawnCli(['worker'], env), spawnCli(['worker'], env)];
+    const outputs = procs.map((p) => collect(p));
+    try {
+      const before = await waitFor('a limit measured at the server limit', async () => {
+        const s = await state();
+        return s.ceiling !== undefined && Number(s.limit) <= 66 ? Number(s.ceiling) : undefined;
+      }, 60_000, 50);
+      // S1 gets busy: it allows a third of what it did.
+      e.sim.setOptions({ rate: 20 });
+      await waitFor('the dip measured', async () => Number((await state()).limit) <= 24 || undefined, 60_000, 50);
+      expect(Number((await state()).ceiling)).toBe(before);
+      // And idle again: a probe back to the level before the dip holds, with no step-by-step climb.
+      e.sim.setOptions({ rate: 60 });
+      await waitFor('the limit back at its level before the dip, held for a window', async () => {
+        const s = await state();
+        return Number(s.limit) === before && s.probing === undefined ? true : undefined;
+      }, 90_000, 50);
+      const changes = await history(e);
+      const dip = changes.findIndex((c) => c.limit <= 24);
+      const back = changes.findIndex((c, i) => i > dip && c.limit === before);
+      expect(changes[back]).toMatchObject({ why: 'probe', limit: before });
+      // Nothing in between climbed step by step: every change from the dip to the recovery was a measurement of
+      // the dip or a probe straight to the level before it.
+      expect(changes.slice(dip, back + 1).every((c) => c.limit <= 24 || c.limit === before)).toBe(true);
+    } finally {
+      await stop(procs);
+    }
+    const lines = limitLines(outputs.flatMap((o) => logLines(o.stdout())));
+    const sorted = (xs: unknown[]) => xs.map(Number).sort((a, b) => a - b);
+    expect(sorted(lines.map((l) => l.limit))).toEqual(sorted((await history(e)).map((c) => c.limit)));
+  });
+});
