@@ -11,14 +11,15 @@
       whole Retry-After pause at the full rate (the server's window is full when it comes), so the gap starts long
       and doubles per failure (learnLimit-5.lua).
   Returns: limit, peak while probing (false otherwise), and for a return to the configured limit (told at once)
-  the configured limit and 'configured' (otherwise 0, ''; a probe is told by the caller with the changes pending).
+  the configured limit and 'configured' (otherwise 0, '': a probe is told by the caller with the changes pending;
+  -1, '' when no limit is learnt, so there is nothing to tell).
 ]]
 --- @include "learntLimit"
 
 local function probeLimit(hashKey, historyKey, configured, now, window, dipGap0, upGap0)
   local f = redis.call('HMGET', hashKey, 'limit', 'announced', 'changedAt', 'last429', 'ceiling', 'probing', 'peak', 'dipGap', 'upGap')
   local learnt = tonumber(f[1] or '')
-  if not learnt then return configured, false, 0, '' end
+  if not learnt then return configured, false, -1, '' end
   learnt = math.min(learnt, configured)
   if f[2] then return learnt, false, 0, '' end
   local quiet = now - math.max(tonumber(f[3] or '0'), tonumber(f[4] or '0'))
