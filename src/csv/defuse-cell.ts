@@ -20,6 +20,9 @@ const NEEDS_PREFIX = /^'*[=+\-@\t\r]/;
 const CONTROL = /\p{Cc}/gu;
 const KEPT = new Set(['\t', '\n', '\r']);
 const PICTURE = /[\u2400-\u2408\u240b\u240c\u240e-\u241f\u2421]/g;
+// The same class without /g: a test is ~5x cheaper than a replace that finds nothing, and the reader undefuses two
+// cells of every row of a million-row file, almost none holding a picture.
+const HAS_PICTURE = new RegExp(PICTURE.source);
 const DEL = 0x7f;
 const DEL_PICTURE = 0x2421;
 const PICTURES_START = 0x2400;
@@ -47,5 +50,5 @@ export function defuseCell(value: string): string {
 export function undefuseCell(value: string): string {
   // Only a quote that defuseCell could have added is dropped: one in front of something it would prefix.
   const unquoted = value.startsWith("'") && NEEDS_PREFIX.test(value.slice(1)) ? value.slice(1) : value;
-  return unquoted.replace(PICTURE, fromPicture);
+  return HAS_PICTURE.test(unquoted) ? unquoted.replace(PICTURE, fromPicture) : unquoted;
 }

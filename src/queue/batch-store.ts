@@ -178,7 +178,7 @@ export class BatchStore {
   }
 
   /** After an import added these rows' jobs: marks them queued (see markEnqueued-2.lua); returns how many were not yet. */
-  async markEnqueued(batchId: string, lines: number[]): Promise<number> {
+  async markEnqueued(batchId: string, lines: readonly number[]): Promise<number> {
     const marked = await this.scripts.markEnqueued(this.keys(batchId).batch, this.keys(batchId).outcomes, lines);
     if (marked === -1) throw batchGoneError(batchId);
     return marked;
