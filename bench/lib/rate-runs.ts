@@ -18,6 +18,11 @@ export interface RateRunsOptions {
   sim: Omit<SimOptions, 'token'>;
   /** Run the bare-BullMQ baseline too. @defaultValue true */
   baseline?: boolean;
+  /**
+   * When a run is stopped unfinished. @defaultValue 4x the time the rows take at the lower of the configured rate
+   * and the simulator's `rate`, + 30 s (a scenario with a `rateSchedule` passes its own)
+   */
+  timeoutMs?: number;
 }
 
 export interface RateRuns {
@@ -33,13 +38,14 @@ export function defaultConcurrency(rate: number): number {
 
 /**
  * Repetitions of "our workers" then "bare BullMQ workers" against one simulator, reset before each run; every figure
- * is counted at the simulator. A run that does not finish within 4x its ideal duration (+30 s) is stopped and its
- * figures are kept as they stand, with a note.
+ * is counted at the simulator. A run that does not finish within 4x its ideal duration (+30 s; or `timeoutMs`) is
+ * stopped and its figures are kept as they stand, with a note. The reset before each run also restarts the
+ * simulator's rate schedule, if it has one, at that run's first request.
  */
 export async function rateRuns(ctx: BenchContext, o: RateRunsOptions): Promise<RateRuns> {
   const csv = join(ctx.tmp, `${o.name}-${o.rows}.csv`);
   await writeAssignmentsCsv(csv, o.rows);
-  const timeoutMs = (o.rows / Math.min(o.configuredRate, o.sim.rate || o.configuredRate)) * 4000 + 30_000;
+  const timeoutMs = o.timeoutMs ?? (o.rows / Math.min(o.configuredRate, o.sim.rate || o.configuredRate)) * 4000 + 30_000;
   return withSimulator(o.sim, async (sim, token) => {
     const out: RateRuns = { ours: [], base: [], notes: [] };
     for (let r = 0; r < o.reps; r++) {
