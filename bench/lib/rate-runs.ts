@@ -31,6 +31,14 @@ export interface RateRuns {
   notes: string[];
 }
 
+/**
+ * Full-run repetitions of scenarios 3, 4, 4b and 5. Two, not three (issue 16): their figures moved by 2% or less
+ * between repetitions in every full run so far (e.g. scenario 4's tool 196-199/s, its baseline 165-167/s), and the
+ * time went to the same-run baselines of scenarios 2 and 7 within the 10-minute budget. Safety targets are still
+ * judged on the worse of the two.
+ */
+export const STABLE_RATE_REPS = 2;
+
 /** The tool's per-process concurrency when S1_CONCURRENCY is unset (config.ts); the baseline workers get the same. */
 export function defaultConcurrency(rate: number): number {
   return Math.min(500, Math.max(4, Math.ceil(rate * 2)));

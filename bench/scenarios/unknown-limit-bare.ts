@@ -1,5 +1,5 @@
 import { repsFor, type Scenario } from '../lib/context.js';
-import { rateRuns } from '../lib/rate-runs.js';
+import { rateRuns, STABLE_RATE_REPS } from '../lib/rate-runs.js';
 import { row } from '../lib/result-row.js';
 import { figureOf, share429 } from '../lib/sim-figures.js';
 import { UNKNOWN_LIMIT_CONFIGURED, UNKNOWN_LIMIT_REAL } from './unknown-limit.js';
@@ -20,7 +20,7 @@ export const unknownLimitBareScenario: Scenario = {
     const runs = await rateRuns(ctx, {
       name: 's4b',
       rows,
-      reps: repsFor(ctx, 3, 1),
+      reps: repsFor(ctx, STABLE_RATE_REPS, 1),
       workers: 3,
       configuredRate: UNKNOWN_LIMIT_CONFIGURED,
       sim: { rate: REAL, retryAfter: 'seconds', rateLimitHeaders: false },

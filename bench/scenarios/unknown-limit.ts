@@ -1,5 +1,5 @@
 import { repsFor, type Scenario } from '../lib/context.js';
-import { rateRuns } from '../lib/rate-runs.js';
+import { rateRuns, STABLE_RATE_REPS } from '../lib/rate-runs.js';
 import { row } from '../lib/result-row.js';
 import { figureOf, share429 } from '../lib/sim-figures.js';
 
@@ -24,7 +24,7 @@ export const unknownLimitScenario: Scenario = {
     const runs = await rateRuns(ctx, {
       name: 's4',
       rows,
-      reps: repsFor(ctx, 3, 1),
+      reps: repsFor(ctx, STABLE_RATE_REPS, 1),
       workers: 3,
       configuredRate: UNKNOWN_LIMIT_CONFIGURED,
       sim: { rate: REAL, retryAfter: 'seconds', rateLimitHeaders: true },
