@@ -18,8 +18,10 @@ import { formatMarkdown, formatTable } from './lib/table.js';
 import { profileRuns } from './profile/profile-runs.js';
 import { importScenario } from './scenarios/import-1m.js';
 import { latencyScenario } from './scenarios/latency-default.js';
+import { movingLimitScenario } from './scenarios/moving-limit.js';
 import { rateLimitScenario } from './scenarios/rate-limit-200.js';
 import { statusReportScenario } from './scenarios/status-report-1m.js';
+import { unknownLimitBareScenario } from './scenarios/unknown-limit-bare.js';
 import { unknownLimitScenario } from './scenarios/unknown-limit.js';
 import { workerThroughputScenario } from './scenarios/worker-throughput.js';
 
@@ -33,10 +35,21 @@ interface ScenarioRun {
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
-const SCENARIOS: Scenario[] = [importScenario, workerThroughputScenario, rateLimitScenario, unknownLimitScenario, latencyScenario, statusReportScenario];
+const SCENARIOS: Scenario[] = [
+  importScenario,
+  workerThroughputScenario,
+  rateLimitScenario,
+  unknownLimitScenario,
+  unknownLimitBareScenario,
+  latencyScenario,
+  statusReportScenario,
+  movingLimitScenario,
+];
 
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
+  const unknown = [...(args.only ?? [])].filter((id) => !SCENARIOS.some((s) => s.id === id));
+  if (unknown.length > 0) throw new Error(`--only: no scenario ${unknown.join(', ')} (ids: ${SCENARIOS.map((s) => s.id).join(', ')})`);
   const started = performance.now();
   const startedAt = new Date().toISOString();
   const loadSampler = sampleLoad();

@@ -1,5 +1,5 @@
 /**
- * Reference for scenario 2 (informational, no target): how fast one BullMQ job per row can go at all. A bare BullMQ
+ * Scenario 2's baseline (the tool must reach 0.85x of it): how fast one BullMQ job per row can go at all. A bare BullMQ
  * worker takes the jobs the tool imported and calls the API with the tool's own S1 client, as many connections and
  * jobs in hand as the tool's worker, and reads each answer as the tool does. What it leaves out is everything the
  * tool adds around the queue: no outcome is recorded (no exactly-once accounting), no global rate limit, no

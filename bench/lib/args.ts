@@ -7,7 +7,7 @@ export interface BenchArgs {
   profile: boolean;
 }
 
-const USAGE = 'usage: node dist/bench/run.js [--quick] [--reps N] [--only 1,3,5] [--profile]';
+const USAGE = 'usage: node dist/bench/run.js [--quick] [--reps N] [--only 1,3,4b,7] [--profile]';
 
 /** Parses the bench's own flags; unknown flags are an error, not silently ignored. */
 export function parseArgs(argv: string[]): BenchArgs {

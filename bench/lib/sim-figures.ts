@@ -1,4 +1,5 @@
 import type { SimStats } from '../../src/sim/index.js';
+import { summarize, type Summary } from './summary.js';
 
 /** What the rate scenarios read off the simulator, all counted at the server. */
 export interface RateFigures {
@@ -9,6 +10,13 @@ export interface RateFigures {
   maxInAnySecond: number;
   /** Accepted requests / (last arrival - first arrival), per second. */
   meanRate: number;
+  /** Last POST arrival - first POST arrival, seconds (0 with fewer than two POSTs). */
+  spanS: number;
+  /**
+   * First POST arrival, ms after the simulator's rate-schedule clock started (its first API request: a tool's
+   * preflight read can come before its first POST). 0 when either is unknown.
+   */
+  firstPostAfterClockMs: number;
 }
 
 export function rateFigures(s: SimStats): RateFigures {
@@ -20,5 +28,17 @@ export function rateFigures(s: SimStats): RateFigures {
     rejected429: s.byStatus['429'] ?? 0,
     maxInAnySecond: s.maxInAnySecond,
     meanRate: spanS > 0 ? accepted / spanS : 0,
+    spanS,
+    firstPostAfterClockMs: s.firstAt !== null && s.scheduleStartAt !== null ? Math.max(0, s.firstAt - s.scheduleStartAt) : 0,
   };
+}
+
+/** 429 answers as a percentage of all POSTs, over the repetitions. */
+export function share429(xs: RateFigures[]): Summary {
+  return summarize(xs.map((x) => (x.posts > 0 ? (100 * x.rejected429) / x.posts : 0)));
+}
+
+/** One numeric figure over the repetitions. */
+export function figureOf(xs: RateFigures[], key: keyof RateFigures): Summary {
+  return summarize(xs.map((x) => x[key]));
 }

@@ -1,5 +1,5 @@
 import { repsFor, type Scenario } from '../lib/context.js';
-import { rateRuns } from '../lib/rate-runs.js';
+import { rateRuns, STABLE_RATE_REPS } from '../lib/rate-runs.js';
 import { row } from '../lib/result-row.js';
 import { summarize } from '../lib/summary.js';
 
@@ -20,7 +20,7 @@ export const latencyScenario: Scenario = {
     const runs = await rateRuns(ctx, {
       name: 's5',
       rows,
-      reps: repsFor(ctx, 3, 1),
+      reps: repsFor(ctx, STABLE_RATE_REPS, 1),
       workers: 1,
       configuredRate: RATE,
       sim: { rate: RATE, retryAfter: 'seconds', latencyMs: LATENCY_MS, latencyJitterMs: JITTER_MS },

@@ -1,5 +1,5 @@
 import { repsFor, type Scenario } from '../lib/context.js';
-import { rateRuns } from '../lib/rate-runs.js';
+import { rateRuns, STABLE_RATE_REPS } from '../lib/rate-runs.js';
 import { row } from '../lib/result-row.js';
 import { summarize } from '../lib/summary.js';
 
@@ -15,7 +15,7 @@ export const rateLimitScenario: Scenario = {
   title: 'limit 200/s, 3 worker processes, simulator enforcing a sliding 200/s vs BullMQ limiter',
   async run(ctx) {
     const rows = ctx.quick ? 1000 : 1200;
-    const runs = await rateRuns(ctx, { name: 's3', rows, reps: repsFor(ctx, 3, 1), workers: 3, configuredRate: RATE, sim: { rate: RATE, retryAfter: 'seconds' } });
+    const runs = await rateRuns(ctx, { name: 's3', rows, reps: repsFor(ctx, STABLE_RATE_REPS, 1), workers: 3, configuredRate: RATE, sim: { rate: RATE, retryAfter: 'seconds' } });
     const note = runs.notes.join('; ') || undefined;
     const of = (xs: typeof runs.ours, k: keyof (typeof runs.ours)[number]) => summarize(xs.map((x) => x[k]));
     return [

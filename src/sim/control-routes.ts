@@ -2,7 +2,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AppError, isAppError } from '../errors.js';
 import { parseFaultRule } from './fault-rules.js';
 import { parseSeedUsers } from './parse-seed-users.js';
-import { applySimOptionsPatch } from './sim-options.js';
 import type { SimState } from './sim-state.js';
 
 /**
@@ -10,7 +9,7 @@ import type { SimState } from './sim-state.js';
  * process can steer and inspect it:
  * - `GET /_sim/stats` SimStats JSON; `POST /_sim/reset` clears stats, faults and memberships;
  * - `POST /_sim/faults` adds a FaultRule or an array of them (all or none); `DELETE /_sim/faults` removes all;
- * - `POST /_sim/options` applies an options patch;
+ * - `POST /_sim/options` applies an options patch (one naming `rateSchedule` restarts the schedule's clock);
  * - `GET /_sim/memberships` `{ accountUserId: [groupId...] }`; `POST /_sim/seed` seeds an array of users;
  * - `GET /_sim/directory` what the seeded directory holds (DirectoryFacts: shared and missing e-mails, duplicated
  *   group names, an unknown e-mail and group name).
@@ -26,7 +25,7 @@ export function handleControl(
   try {
     switch (route) {
       case 'GET /_sim/stats':
-        return send(res, 200, state.stats.snapshot());
+        return send(res, 200, state.statsSnapshot());
       case 'POST /_sim/reset':
         state.reset();
         return send(res, 204);
@@ -40,7 +39,7 @@ export function handleControl(
         state.faults.clear();
         return send(res, 204);
       case 'POST /_sim/options':
-        state.options = applySimOptionsPatch(state.options, parseJson(body));
+        state.applyOptions(parseJson(body));
         return send(res, 204);
       case 'GET /_sim/memberships': {
         const out: Record<string, string[]> = {};

@@ -13,3 +13,4 @@ export {
 export type { SimStats } from './sim-stats.js';
 export type { SeedUser } from './membership-store.js';
 export { maxInWindow } from './max-in-window.js';
+export { parseRateSchedule, scheduledRate, type RateSchedule, type RateSegment } from './rate-schedule.js';

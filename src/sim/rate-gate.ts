@@ -11,11 +11,16 @@ export interface RateGateResult {
 const PASS: RateGateResult = {};
 
 /**
- * Applies the server-side sliding-window limit to one API request arriving at `now`. With `rate` 0 it is a no-op.
- * Retry-After rounds up to whole seconds (min 1) so a client that honours it exactly is never early.
+ * Applies the server-side sliding-window limit to one API request arriving at `now`, at the limit in force then
+ * (`rateSchedule`'s rate when one is set, else `rate`; the window keeps its history across a change). With a limit
+ * of 0 it is a no-op. Retry-After rounds up to whole seconds (min 1) so a client that honours it exactly is never
+ * early; the 429's message and the headers state the limit in force.
  */
 export function rateGate(state: SimState, now: number): RateGateResult {
-  const { rate, rateLimitHeaders, retryAfter } = state.options;
+  const { rateLimitHeaders, retryAfter } = state.options;
+  // The router starts the schedule's clock at arrival; this covers a gate called on its own (tests).
+  state.apiRequestArrived(now);
+  const rate = state.rateAt(now);
   if (rate === 0) return PASS;
   const decision = state.admission.tryAdmit(now, rate);
   let headers: OutgoingHttpHeaders | undefined;

@@ -25,6 +25,7 @@ export function createRequestHandler(state: SimState): RequestListener {
     const url = req.url ?? '/';
     state.stats.recordRequest(url);
     if (!url.startsWith(CONTROL_PREFIX)) {
+      state.apiRequestArrived(now);
       state.stats.opened();
       res.once('close', () => state.stats.closed());
     }

@@ -41,6 +41,7 @@ function entries(): OptionEntry[] {
 }
 
 function shown(value: unknown): string {
+  if (value === null) return 'none';
   return Array.isArray(value) ? value.join(',') || 'none' : String(value);
 }
 
@@ -78,10 +79,14 @@ export function simOptionsFromCommandLine(
     }
     const value = raw === true ? true : entry.facts.fromText(raw === false ? 'false' : raw);
     const schema = (simOptionsSchema.shape as Record<string, ZodType>)[entry.option];
-    if (schema?.safeParse(value).success !== true) {
+    const checked = schema?.safeParse(value);
+    if (checked?.success !== true) {
       const source = flag === undefined ? envName(entry) : `--${flag.name} / ${flag.env}`;
       const got = entry.option === 'token' ? '' : ` (got ${JSON.stringify(raw)})`;
-      throw new AppError('config', `simulator: ${describeOption(source, entry.facts)}${got}`);
+      // An option's own check (rateSchedule's) says what it found wrong.
+      const issue = checked?.error.issues[0];
+      const detail = issue?.code === 'custom' ? `: ${issue.message}` : '';
+      throw new AppError('config', `simulator: ${describeOption(source, entry.facts)}${got}${detail}`);
     }
     out[entry.option] = value;
   }

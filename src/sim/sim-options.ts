@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AppError } from '../errors.js';
 import { describeOption, optionFacts, registerOption, type OptionFacts, type OptionKind } from './option-kinds.js';
 import { bool, integer, oneOf, stringList, text } from './option-kinds.js';
+import { rateScheduleKind } from './rate-schedule.js';
 
 /*
  * The simulator's options, written once: this schema gives the TypeScript types, the defaults, the validation and its
@@ -39,6 +40,13 @@ export const simOptionsSchema = z.strictObject({
   forbiddenTokens: option(stringList(), [], 'tokens answered 403 (comma-separated)'),
   /** Sliding-window limit: requests admitted in any 1,000 ms window; 0 = unlimited. @defaultValue 0 */
   rate: option(integer(0, 2_000_000), 0, 'requests per second the simulator accepts (0 = unlimited)'),
+  /**
+   * A moving limit that overrides `rate` while set: `rate:seconds` segments separated by commas, the last one may
+   * omit seconds and its rate holds from then on (`150:15,60:15,150`: 150/s for 15 s, 60/s for 15 s, then 150/s;
+   * a segment's 0 = unlimited, as for `rate`). Its clock starts at the first API request (not `/_sim/`) after
+   * start, reset or a change of this option. Text in; null or '' = none. @defaultValue null
+   */
+  rateSchedule: option(rateScheduleKind(), null, 'moving limit rate:seconds,... (last may omit seconds; overrides rate)'),
   /** How 429 says Retry-After; 'none' omits the header. @defaultValue 'seconds' */
   retryAfter: option(retryAfterForms, 'seconds', "form of Retry-After on a 429 ('none' omits it)"),
   /** Send RateLimit-* and X-RateLimit-* headers (only while `rate` > 0). @defaultValue false */
@@ -141,13 +149,17 @@ function withSets(values: Record<string, unknown>): Record<string, unknown> {
   return out;
 }
 
-/** "rate must be an integer from 0 to 2000000": the option's own wording, whatever zod's check failed. */
+/**
+ * "rate must be an integer from 0 to 2000000": the option's own wording, whatever zod's check failed; an option's
+ * own check (a custom issue, e.g. rateSchedule's) adds what it found wrong.
+ */
 function describeIssue(issue: z.core.$ZodIssue | undefined, unknownKey: string): string {
   if (issue === undefined) return 'options are not valid';
   if (issue.code === 'unrecognized_keys') return `${issue.keys[0] ?? 'an option'} ${unknownKey}`;
   const key = String(issue.path[0] ?? 'options');
   const schema = (simOptionsSchema.shape as Record<string, z.ZodType>)[key];
-  return describeOption(key, schema === undefined ? undefined : optionFacts(schema));
+  const sentence = describeOption(key, schema === undefined ? undefined : optionFacts(schema));
+  return issue.code === 'custom' ? `${sentence}: ${issue.message}` : sentence;
 }
 
 function configError(message: string): AppError {

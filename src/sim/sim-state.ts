@@ -5,8 +5,9 @@ import { GroupJson } from './group-json.js';
 import { MembershipStore, type AccountUserRecord } from './membership-store.js';
 import { SeededDirectory } from './seed-directory.js';
 import { AdmissionWindow } from './admission-window.js';
-import type { ResolvedSimOptions } from './sim-options.js';
-import { StatsRecorder } from './sim-stats.js';
+import { scheduledRate } from './rate-schedule.js';
+import { applySimOptionsPatch, type ResolvedSimOptions } from './sim-options.js';
+import { StatsRecorder, type SimStats } from './sim-stats.js';
 
 /** How far ahead the `Sunset` header points: far enough that no test run reaches it. */
 const SUNSET_AFTER_MS = 180 * 24 * 3600 * 1000;
@@ -27,6 +28,13 @@ export class SimState {
   /** Answers waiting out their added latency, with the socket to destroy if the simulator closes first. */
   readonly delayed = new Map<NodeJS.Timeout, Socket>();
 
+  /**
+   * Arrival (nowMs) of the first API request since start, reset() or a change of `rateSchedule`: time zero of the
+   * rate schedule. Control requests (`/_sim/`) never set it, so an import or a stats poll before a run does not eat
+   * the schedule.
+   */
+  private rateClockStart: number | null = null;
+
   private readonly memberJson = (groupId: string): string => this.groupJson.member(groupId);
 
   constructor(public options: ResolvedSimOptions) {
@@ -40,8 +48,32 @@ export class SimState {
     return accountUserJson(record, groups, this.createdAt, this.memberJson);
   }
 
-  /** Clears stats, faults, memberships and the rate window (options stay). */
+  /** An API request (not a control one) arrived at `now`: starts the rate schedule's clock if it has not started. */
+  apiRequestArrived(now: number): void {
+    this.rateClockStart ??= now;
+  }
+
+  /** The limit in force at `now`: the schedule's rate when one is set, else `rate` (0 = unlimited). */
+  rateAt(now: number): number {
+    const { rateSchedule, rate } = this.options;
+    if (rateSchedule === null) return rate;
+    return scheduledRate(rateSchedule, this.rateClockStart === null ? 0 : now - this.rateClockStart);
+  }
+
+  /** Applies a run-time options patch (validated); a patch naming `rateSchedule` restarts its clock. */
+  applyOptions(patch: unknown): void {
+    this.options = applySimOptionsPatch(this.options, patch);
+    if ((patch as { rateSchedule?: unknown }).rateSchedule !== undefined) this.rateClockStart = null;
+  }
+
+  /** The stats with the rate schedule's clock and the limit in force now. */
+  statsSnapshot(): SimStats {
+    return { ...this.stats.snapshot(), scheduleStartAt: this.rateClockStart, rateInForce: this.rateAt(nowMs()) };
+  }
+
+  /** Clears stats, faults, memberships, the rate window and the schedule's clock (options stay). */
   reset(): void {
+    this.rateClockStart = null;
     this.stats.reset();
     this.faults.clear();
     this.admission.clear();

@@ -36,7 +36,19 @@ export interface SimStats {
   firstAt: number | null;
   /** Arrival time (ms, same clock) of the last POST. */
   lastAt: number | null;
+  /**
+   * Arrival time (ms, same clock as firstAt) of the first API request (assign POST or list GET, whatever the answer;
+   * `/_sim/` requests never count) since start, reset or the last change of `rateSchedule`: time zero of the rate
+   * schedule, kept whether or not one is set; null before that request. A bench computes the schedule's ideal from
+   * it (a tool's preflight read may come before its first POST, so it can be earlier than firstAt).
+   */
+  scheduleStartAt: number | null;
+  /** The limit in force when the stats were read: the schedule's rate when one is set, else `rate` (0 = unlimited). */
+  rateInForce: number;
 }
+
+/** What {@link StatsRecorder} counts itself; SimState adds the rate schedule's clock. */
+export type RecordedStats = Omit<SimStats, 'scheduleStartAt' | 'rateInForce'>;
 
 /** How many recent request paths are kept for "never reached the server" checks. */
 export const PATHS_KEPT = 10_000;
@@ -124,7 +136,7 @@ export class StatsRecorder {
     if (status === 401 || status === 403) this.authFailures++;
   }
 
-  snapshot(): SimStats {
+  snapshot(): RecordedStats {
     const start = this.pathsCount < PATHS_KEPT ? 0 : this.pathsNext;
     const paths: string[] = [];
     for (let i = 0; i < this.pathsCount; i++) paths.push(this.paths[(start + i) % PATHS_KEPT] as string);

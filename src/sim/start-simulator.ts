@@ -5,7 +5,7 @@ import type { SeedUser } from './membership-store.js';
 import { createRequestHandler } from './request-router.js';
 import { parseSeedUsers } from './parse-seed-users.js';
 import type { DirectoryFacts } from './seed-directory.js';
-import { applySimOptionsPatch, resolveSimOptions, type SimOptions, type SimOptionsPatch } from './sim-options.js';
+import { resolveSimOptions, type SimOptions, type SimOptionsPatch } from './sim-options.js';
 import { SimState } from './sim-state.js';
 import type { SimStats } from './sim-stats.js';
 
@@ -15,10 +15,11 @@ export interface Simulator {
   url: string;
   port: number;
   stats(): SimStats;
-  /** Clears stats, faults and memberships (and the rate window); options stay as they are. */
+  /** Clears stats, faults and memberships (and the rate window and schedule clock); options stay as they are. */
   reset(): void;
   addFault(rule: FaultRule): void;
   clearFaults(): void;
+  /** Changes run-time options (`rate` takes effect at the next request); naming `rateSchedule` restarts its clock. */
   setOptions(patch: SimOptionsPatch): void;
   /** Current memberships (a copy), for assertions. */
   memberships(): Map<string, Set<string>>;
@@ -46,13 +47,11 @@ export async function startSimulator(options: SimOptions): Promise<Simulator> {
   return {
     url: `http://${urlHost(state.options.host)}:${port}`,
     port,
-    stats: () => state.stats.snapshot(),
+    stats: () => state.statsSnapshot(),
     reset: () => state.reset(),
     addFault: (rule) => state.faults.add(rule),
     clearFaults: () => state.faults.clear(),
-    setOptions: (patch) => {
-      state.options = applySimOptionsPatch(state.options, patch);
-    },
+    setOptions: (patch) => state.applyOptions(patch),
     memberships: () => state.store.snapshot(),
     directory: () => state.directory.facts(),
     seed: (users) => state.store.seed(parseSeedUsers(users), new Date().toISOString()),
