@@ -3,7 +3,7 @@
   Redis' own clock (one clock for every worker on every machine); each round is stamped again once its requests
   are written to the socket, and later still if answered late (restampSlots-2.lua, or the re-stamps carried by this
   call), so the log holds when requests reached the server as nearly as the client can tell, not when they were
-  allowed to. Besides the window (at most `limit` in any window), grants are paced: at most ceil(limit/10) in any
+  allowed to. Besides the window (at most `limit` in any window), grants are paced: at most ceil(limit/20) in any
   pace interval. Bursts of a whole window's worth of requests contend for sockets and CPU and reach the server with
   uneven delays; paced ones arrive as sent. The pace counts grants (KEYS[4], one entry per round) rather than the
   log, so moving a round's stamp later only keeps its slots longer, without holding back the next round.
@@ -53,12 +53,12 @@ if free <= 0 then
   local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
   wait = tonumber(oldest[2]) + window - now
 else
-  local perPace = math.ceil(limit / 10)
+  local perPace = math.ceil(limit / 20)
   redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', now - pace)
   -- Every round of the pace interval is still in the window's log (the interval is shorter than the window), so
   -- with fewer slots in the log than the pace allows, the pace cannot bind: no need to read its rounds.
   if inWindow + wanted > perPace then
-    -- At most one entry per round, and rounds are at least a slot each: a tenth of the limit at the very most.
+    -- At most one entry per round, and rounds are at least a slot each: a twentieth of the limit at the very most.
     local rounds = redis.call('ZRANGE', KEYS[4], 0, -1, 'WITHSCORES')
     local inPace = 0
     for i = 1, #rounds, 2 do inPace = inPace + slotsOf(rounds[i]) end
