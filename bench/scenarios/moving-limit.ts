@@ -35,7 +35,7 @@ export const movingLimitScenario: Scenario = {
     const runs = await rateRuns(ctx, {
       name: 's7',
       rows: ROWS,
-      reps: repsFor(ctx, 2, 1),
+      reps: repsFor(ctx, 1, 1),
       workers: WORKERS,
       configuredRate: CONFIGURED,
       sim: { rateSchedule: MOVING_LIMIT_SCHEDULE, retryAfter: 'seconds', rateLimitHeaders: false },

@@ -33,7 +33,7 @@ export const workerThroughputScenario: Scenario = {
   title: 'rows through a worker, no latency, no limit vs a bare BullMQ worker (and csv-parse + p-limit + undici)',
   async run(ctx) {
     const rows = ctx.quick ? 10_000 : 100_000;
-    const reps = repsFor(ctx, 5, 1);
+    const reps = repsFor(ctx, 3, 1);
     const csv = join(ctx.tmp, `throughput-${rows}.csv`);
     await writeAssignmentsCsv(csv, rows);
     const warmCsv = join(ctx.tmp, 'throughput-warm-up.csv');
