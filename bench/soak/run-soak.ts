@@ -1,8 +1,10 @@
 /**
  * `npm run soak`: issue 15's soak. Three schedules tick 20,000-row batches round after round for `--minutes`, through
- * two worker processes, while a Redis kill -9 + AOF restart, a worker kill -9 and an S1 outage are injected on a
- * timer; then every batch is checked exactly, worker RSS and Redis memory are compared, and the figures go to
- * bench/results/soak.json. Everything runs on loopback and every process it starts is stopped, also on Ctrl-C.
+ * two worker processes, in two halves with a pause between them for every batch to expire; a Redis kill -9 + AOF
+ * restart and a worker kill -9 land in the first half, an S1 outage in the second. Every batch is checked exactly,
+ * worker RSS is compared over the run, and Redis memory after the second half's batches expired is compared with
+ * after the first half's; the figures go to bench/results/soak.json. Everything runs on loopback and every process
+ * it starts is stopped, also on Ctrl-C.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,16 +22,98 @@ import { CLI, RESULTS_DIR, ROOT } from '../lib/paths.js';
 import { pollUntil } from '../lib/wait.js';
 import { parseSoakArgs } from './soak-args.js';
 import { awaitAndVerify, runNow, writeTickCsv, type BatchFigures } from './soak-batches.js';
-import { planFaults } from './soak-faults.js';
+import { planFaults, type FaultPlan, type FaultRecord } from './soak-faults.js';
 import { keysLeft, rssFigures } from './soak-figures.js';
-import { keySizes, memoryBreakdown, startSoakRedis, usedMemory } from './soak-redis.js';
+import { keySizes, memoryBreakdown, startSoakRedis, usedMemory, type SoakRedis } from './soak-redis.js';
 import { SoakWorkerPool } from './soak-workers.js';
+import type { Redis } from 'ioredis';
+import type { Simulator } from '../../src/sim/index.js';
+import type { SoakArgs } from './soak-args.js';
 
 const PREFIX = '{soak}';
 const SCHEDULES = ['nightly-a', 'nightly-b', 'nightly-c'];
 // A nightly cron that does not come round during a soak started in the day; the ticks come from run-now.
 const CRON = '0 3 * * *';
 const WORKERS = 2;
+
+/** What every step of the soak shares. */
+interface Soak {
+  args: SoakArgs;
+  env: NodeJS.ProcessEnv;
+  tmp: string;
+  redis: SoakRedis;
+  sim: Simulator;
+  pool: SoakWorkerPool;
+  store: BatchStore;
+  retentionMs: number;
+  sinceStart(): number;
+  log(m: string): void;
+}
+
+/** Redis memory at a quiet point: the INFO breakdown, every key's size, and what the capped event streams hold. */
+interface MemoryPoint {
+  atSecond: number;
+  breakdown: Awaited<ReturnType<typeof memoryBreakdown>>;
+  keys: Map<string, number>;
+  /** Bytes of BullMQ's `*:events` streams (trimmed to ~10,000 entries: they fill, then stay that size). */
+  eventStreams: number;
+  /** Entries the slow log held before it was reset for the reading (a ring of 128 entries with their arguments). */
+  slowlogEntries: number;
+}
+
+async function memoryPoint(client: Redis, sinceStart: () => number): Promise<MemoryPoint> {
+  // The slow log is Redis' own diagnostic ring (128 entries with up to 32 arguments each, ~170 KB full): it fills
+  // once with slow script calls and then stays full, and it counts as data in INFO memory. Reset, so it is not read
+  // as something the batches left.
+  const slowlogEntries = Number(await client.slowlog('LEN'));
+  await client.slowlog('RESET');
+  const keys = await keySizes(client);
+  const eventStreams = [...keys].filter(([k]) => k.endsWith(':events')).reduce((n, [, b]) => n + b, 0);
+  return { atSecond: Math.round(sinceStart()), breakdown: await memoryBreakdown(client), keys, eventStreams, slowlogEntries };
+}
+
+/** Rounds of ticks for `durationMs`, with `plan`'s faults; returns each batch's figures and the rounds' start times. */
+async function runRounds(soak: Soak, firstRound: number, durationMs: number, plan: FaultPlan, roundStarts: number[]) {
+  const { args, env, tmp, redis, sim, pool, store, log, sinceStart } = soak;
+  const faults = planFaults({ plan, durationMs, outageSeconds: args.outageSeconds, redis, sim, pool, sinceStart, log });
+  const batches: BatchFigures[] = [];
+  let peakMemory = 0;
+  const until = performance.now() + durationMs;
+  for (let round = firstRound; performance.now() < until; round++) {
+    roundStarts[round] = performance.now();
+    const ticks = await Promise.all(
+      SCHEDULES.map(async (name, s) => {
+        await writeTickCsv(join(tmp, name), s, round, args.rows);
+        return { s, name, startedAt: performance.now(), batchId: await runNow(env, tmp, name) };
+      }),
+    );
+    const done = await Promise.all(
+      ticks.map((t) => awaitAndVerify({ store, sim, schedule: t.name, s: t.s, round, rows: args.rows, batchId: t.batchId, startedAt: t.startedAt, timeoutMs: soak.retentionMs * 0.9 })),
+    );
+    batches.push(...done);
+    pool.sampleRss(round);
+    peakMemory = Math.max(peakMemory, await usedMemory(redis.client));
+    const bad = done.filter((b) => b.error || !b.countsAddUp || b.wrongAtSimulator > 0);
+    log(`round ${round} done: ${done.map((b) => `${b.batchId} ${b.seconds} s`).join(', ')}${bad.length ? `; ${bad.length} NOT exact` : ''}`);
+  }
+  faults.cancel();
+  await faults.settled();
+  return { batches, faults: faults.records, peakMemory };
+}
+
+/** Waits until every batch's keys expired (workers idle), then reads the memory; undefined if they did not expire. */
+async function afterExpiry(soak: Soak, what: string): Promise<MemoryPoint | undefined> {
+  soak.log(`${what}: waiting for the batches to expire`);
+  const expired = await pollUntil(async () => ((await soak.redis.client.keys(`${PREFIX}:batch:*`)).length === 0 ? true : undefined), soak.retentionMs + 120_000, 2000);
+  if (!expired) return undefined;
+  const point = await memoryPoint(soak.redis.client, soak.sinceStart);
+  soak.log(`${what}: batches expired; used_memory_dataset ${point.breakdown.used_memory_dataset} B, event streams ${point.eventStreams} B`);
+  return point;
+}
+
+/** Data left by batches at `point`: the dataset less the capped event streams. */
+const residue = (p: MemoryPoint) => p.breakdown.used_memory_dataset - p.eventStreams;
+const describePoint = (p: MemoryPoint | undefined) => p && { atSecond: p.atSecond, ...p.breakdown, eventStreamBytes: p.eventStreams, slowlogEntriesReset: p.slowlogEntries, dataWithoutEventStreams: residue(p) };
 
 async function main(): Promise<number> {
   const args = parseSoakArgs(process.argv.slice(2));
@@ -72,106 +156,101 @@ async function main(): Promise<number> {
   const onSignal = () => void cleanup().finally(() => process.exit(130));
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  // The soak is bounded: the rounds, at most one retention period for the last round, one more for expiry, slack.
+  // The soak is bounded: the rounds, one retention period per half for its last round and its expiry, slack.
   const hardStop = setTimeout(() => {
     log('the soak overran its time bound; stopping everything');
     void cleanup().finally(() => process.exit(2));
-  }, args.minutes * 60_000 + 3 * retentionMs + 300_000);
+  }, args.minutes * 60_000 + 5 * retentionMs + 300_000);
   hardStop.unref();
 
+  const soak: Soak = { args, env, tmp, redis, sim, pool, store, retentionMs, sinceStart, log };
   try {
     for (const name of SCHEDULES) {
       await runNode(CLI, ['schedule', 'set', name, '--cron', CRON, '--source', join(tmp, name)], env, { cwd: tmp, timeoutMs: 60_000 });
     }
     pool.start();
     await pollUntil(async () => ((await queue.getWorkersCount()) >= WORKERS ? true : undefined), 120_000, 250);
-    const memStartBreakdown = await memoryBreakdown(redis.client);
-    const memStart = memStartBreakdown.used_memory;
-    const keysAtStart = await keySizes(redis.client);
-    log(`${WORKERS} workers up; Redis used_memory ${memStart} B at the start`);
-
-    const durationMs = args.minutes * 60_000;
-    const faults = planFaults({ durationMs, outageSeconds: args.outageSeconds, redis, sim, pool, sinceStart, log });
-    const batches: BatchFigures[] = [];
+    const start = await memoryPoint(redis.client, sinceStart);
+    log(`${WORKERS} workers up; Redis used_memory ${start.breakdown.used_memory} B at the start`);
+    const halfMs = (args.minutes * 60_000) / 2;
     const roundStarts: number[] = [];
-    let peakMemory = memStart;
-    for (let round = 0; performance.now() - t0 < durationMs; round++) {
-      roundStarts.push(performance.now());
-      const ticks = await Promise.all(
-        SCHEDULES.map(async (name, s) => {
-          await writeTickCsv(join(tmp, name), s, round, args.rows);
-          return { s, name, startedAt: performance.now(), batchId: await runNow(env, tmp, name) };
-        }),
-      );
-      const done = await Promise.all(
-        ticks.map((t) => awaitAndVerify({ store, sim, schedule: t.name, s: t.s, round, rows: args.rows, batchId: t.batchId, startedAt: t.startedAt, timeoutMs: retentionMs * 0.9 })),
-      );
-      batches.push(...done);
-      pool.sampleRss(round);
-      peakMemory = Math.max(peakMemory, await usedMemory(redis.client));
-      const bad = done.filter((b) => b.error || !b.countsAddUp || b.wrongAtSimulator > 0);
-      log(`round ${round} done: ${done.map((b) => `${b.batchId} ${b.seconds} s`).join(', ')}${bad.length ? `; ${bad.length} NOT exact` : ''}`);
-    }
-    faults.cancel();
-    await faults.settled();
-
+    // Redis at 20% and a worker at 45% of the whole rounds' time, S1 at 65%: inside rounds, with rows in flight.
+    const first = await runRounds(soak, 0, halfMs, [['redis-kill9-aof-restart', 0.4], ['worker-kill9', 0.9]], roundStarts);
+    const mid = await afterExpiry(soak, 'first half over');
+    const second = await runRounds(soak, roundStarts.length, halfMs, [['s1-outage', 0.3]], roundStarts);
+    const end = await afterExpiry(soak, 'second half over');
     for (const name of SCHEDULES) await runNode(CLI, ['schedule', 'remove', name], env, { cwd: tmp, timeoutMs: 60_000 });
-    log('rounds over, schedules removed; waiting for the batches to expire');
-    const expired = await pollUntil(async () => ((await redis.client.keys(`${PREFIX}:batch:*`)).length === 0 ? true : undefined), retentionMs + 120_000, 2000);
-    const memEndBreakdown = await memoryBreakdown(redis.client);
-    const memEnd = memEndBreakdown.used_memory;
-    const left = keysLeft(keysAtStart, await keySizes(redis.client));
-    const stats = sim.stats();
-    const asked = new Set(batches.flatMap((b) => (b.error ? [] : [b.batchId])));
-    const heldPairs = [...sim.memberships().values()].reduce((n, g) => n + g.size, 0);
     const exitCodes = await pool.stop();
-    const rss = rssFigures(pool.all, roundStarts);
-
-    const rowsChecked = batches.reduce((n, b) => n + (b.error ? 0 : b.rows), 0);
-    const heldExpected = batches.reduce((n, b) => n + (b.error ? 0 : b.assigned + b.alreadyMember), 0);
-    const resent = Object.values(stats.perPair).filter((n) => n > 1).length;
-    const measured = rss.filter((r) => r.growthPct !== null);
-    // BullMQ's events stream is trimmed to ~10,000 entries (maxLenEvents): it fills in the first round and then
-    // stays that size. It is reported, and left out of the comparison; everything else must be back to the start.
-    const eventStreams = left.filter((k) => k.key.endsWith(':events')).reduce((n, k) => n + k.grewBy, 0);
-    // The data (used_memory_dataset) is what batches leave behind; the server's overhead moves with the Lua script
-    // cache (workers load scripts as they first need them, and again after the restart), client buffers and the AOF.
-    const dataGrowth = memEndBreakdown.used_memory_dataset - eventStreams - memStartBreakdown.used_memory_dataset;
-    const memGrowthPct = Math.round(((memEnd - eventStreams - memStart) / memStart) * 1000) / 10;
-    const pass = {
-      exactCounts: batches.length > 0 && batches.every((b) => !b.error && b.countsAddUp && b.wrongAtSimulator === 0 && b.detailsMatch),
-      noExtraMemberships: heldPairs === heldExpected,
-      rssUnder10Pct: measured.length > 0 && measured.every((r) => (r.growthPct ?? 0) < 10),
-      redisMemoryBack: expired === true && dataGrowth <= memStart * 0.05,
-      faultsInjected: faults.records.every((f) => f.startedAt !== null && !f.error),
-      noUnexpectedExits: pool.unexpectedExits.length === 0 && exitCodes.every((c) => c === 0),
-    };
-    const result = {
-      startedAt,
-      durationSeconds: Math.round(sinceStart()),
-      args,
-      code,
-      machine: describeMachine(),
-      loadAverage1m: load.stop(),
-      pass,
-      rounds: roundStarts.length,
-      batches,
-      rowsChecked,
-      faults: faults.records,
-      workers: { rss, exitCodesAtStop: exitCodes, unexpectedExits: pool.unexpectedExits },
-      redisMemory: { startBytes: memStart, peakAtRoundEndBytes: peakMemory, endBytes: memEnd, eventStreamBytes: eventStreams, eventStreamLength: await redis.client.xlen(`${PREFIX}:assign:events`), growthPctWithoutEventStream: memGrowthPct, dataGrowthBytesWithoutEventStream: dataGrowth, start: memStartBreakdown, end: memEndBreakdown, batchesExpired: expired === true, keysLeftGrown: left.slice(0, 20) },
-      simulator: { posts: stats.posts, byStatus: stats.byStatus, maxInAnySecond: stats.maxInAnySecond, pairsPostedMoreThanOnce: resent, membershipsHeld: heldPairs, membershipsExpected: heldExpected, batchesCounted: asked.size },
-    };
+    const result = figures({ soak, start, mid, end, halves: [first, second], roundStarts, exitCodes, startedAt, code, load: load.stop() });
     mkdirSync(RESULTS_DIR, { recursive: true });
     const file = join(RESULTS_DIR, 'soak.json');
     writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
-    console.log(JSON.stringify({ pass, rounds: result.rounds, rowsChecked, rss, redisMemory: result.redisMemory, faults: faults.records }, null, 2));
+    const { pass, rounds, rowsChecked, workers, redisMemory, faults } = result;
+    console.log(JSON.stringify({ pass, rounds, rowsChecked, rss: workers.rss, redisMemory, faults }, null, 2));
     console.log(`written ${file}`);
     return Object.values(pass).every(Boolean) ? 0 : 1;
   } finally {
     clearTimeout(hardStop);
     await cleanup();
   }
+}
+
+/** The soak's verdict and everything behind it, as written to soak.json. */
+function figures(o: {
+  soak: Soak;
+  start: MemoryPoint;
+  mid: MemoryPoint | undefined;
+  end: MemoryPoint | undefined;
+  halves: Array<{ batches: BatchFigures[]; faults: FaultRecord[]; peakMemory: number }>;
+  roundStarts: number[];
+  exitCodes: Array<number | null>;
+  startedAt: string;
+  code: ReturnType<typeof describeCode>;
+  load: ReturnType<ReturnType<typeof sampleLoad>['stop']>;
+}) {
+  const { soak, start, mid, end } = o;
+  const batches = o.halves.flatMap((h) => h.batches);
+  const faults = o.halves.flatMap((h) => h.faults);
+  const stats = soak.sim.stats();
+  const heldPairs = [...soak.sim.memberships().values()].reduce((n, g) => n + g.size, 0);
+  const heldExpected = batches.reduce((n, b) => n + (b.error ? 0 : b.assigned + b.alreadyMember), 0);
+  const rss = rssFigures(soak.pool.all, o.roundStarts);
+  const measured = rss.filter((r) => r.growthPct !== null);
+  // What the second half's batches left beyond what the first half's left: a leak grows it, the fixed costs of
+  // having run at all (Lua script caches, BullMQ's capped streams, dict sizes) do not.
+  const secondHalfGrowth = mid && end ? residue(end) - residue(mid) : null;
+  const pass = {
+    exactCounts: batches.length > 0 && batches.every((b) => !b.error && b.countsAddUp && b.wrongAtSimulator === 0 && b.detailsMatch),
+    noExtraMemberships: heldPairs === heldExpected,
+    rssUnder10Pct: measured.length > 0 && measured.every((r) => (r.growthPct ?? 0) < 10),
+    redisMemoryBack: secondHalfGrowth !== null && secondHalfGrowth <= mid!.breakdown.used_memory * 0.05,
+    faultsInjected: faults.every((f) => f.startedAt !== null && !f.error),
+    noUnexpectedExits: soak.pool.unexpectedExits.length === 0 && o.exitCodes.every((c) => c === 0),
+  };
+  return {
+    startedAt: o.startedAt,
+    durationSeconds: Math.round(soak.sinceStart()),
+    args: soak.args,
+    code: o.code,
+    machine: describeMachine(),
+    loadAverage1m: o.load,
+    pass,
+    rounds: o.roundStarts.length,
+    roundsPerHalf: o.halves.map((h) => h.batches.length / SCHEDULES.length),
+    batches,
+    rowsChecked: batches.reduce((n, b) => n + (b.error ? 0 : b.rows), 0),
+    faults,
+    workers: { rss, exitCodesAtStop: o.exitCodes, unexpectedExits: soak.pool.unexpectedExits },
+    redisMemory: {
+      secondHalfGrowthBytes: secondHalfGrowth,
+      peakAtRoundEndBytes: Math.max(...o.halves.map((h) => h.peakMemory)),
+      start: describePoint(start),
+      afterFirstHalf: describePoint(mid),
+      afterSecondHalf: describePoint(end),
+      keysLeftGrown: end ? keysLeft(start.keys, end.keys).slice(0, 20) : [],
+    },
+    simulator: { posts: stats.posts, byStatus: stats.byStatus, maxInAnySecond: stats.maxInAnySecond, pairsPostedMoreThanOnce: Object.values(stats.perPair).filter((n) => n > 1).length, membershipsHeld: heldPairs, membershipsExpected: heldExpected },
+  };
 }
 
 main().then(

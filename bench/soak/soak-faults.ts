@@ -16,12 +16,14 @@ export interface FaultRecord {
   error?: string;
 }
 
+/** Which faults to plan, each at a fraction of `durationMs` from now. */
+export type FaultPlan = Array<[FaultRecord['fault'], number]>;
+
 /**
- * Plans the three faults at fixed fractions of the soak (Redis at 20%, a worker at 45%, S1 at 65%), so each lands
- * inside a round with rows in flight whatever `--minutes` is. `cancel()` drops those not yet begun; `settled()`
- * resolves when the begun ones are over.
+ * Plans faults at fixed fractions of a stretch of rounds, so each lands inside a round with rows in flight whatever
+ * `--minutes` is. `cancel()` drops those not yet begun; `settled()` resolves when the begun ones are over.
  */
-export function planFaults(o: { durationMs: number; outageSeconds: number; redis: SoakRedis; sim: Simulator; pool: SoakWorkerPool; sinceStart(): number; log(m: string): void }) {
+export function planFaults(o: { plan: FaultPlan; durationMs: number; outageSeconds: number; redis: SoakRedis; sim: Simulator; pool: SoakWorkerPool; sinceStart(): number; log(m: string): void }) {
   const records: FaultRecord[] = [];
   const running: Promise<void>[] = [];
   const timers: NodeJS.Timeout[] = [];
@@ -49,22 +51,25 @@ export function planFaults(o: { durationMs: number; outageSeconds: number; redis
       }, o.durationMs * fraction),
     );
   };
-  plan('redis-kill9-aof-restart', 0.2, async () => {
-    const old = o.redis.pid();
-    await o.redis.kill9AndRestart();
-    return `redis-server ${old} killed with SIGKILL, ${o.redis.pid()} started on the same port and AOF`;
-  });
-  plan('worker-kill9', 0.45, async () => {
-    const id = await o.pool.kill9();
-    return `worker #${id} killed with SIGKILL, worker #${o.pool.all.length} started in its place`;
-  });
-  plan('s1-outage', 0.65, async () => {
-    // Every API call has its connection reset without an answer: what a stopped S1 behind a proxy looks like.
-    o.sim.addFault({ call: 'any', kind: 'reset' });
-    await sleep(o.outageSeconds * 1000);
-    o.sim.clearFaults();
-    return `every S1 call reset without an answer for ${o.outageSeconds} s`;
-  });
+  const acts: Record<FaultRecord['fault'], () => Promise<string>> = {
+    'redis-kill9-aof-restart': async () => {
+      const old = o.redis.pid();
+      await o.redis.kill9AndRestart();
+      return `redis-server ${old} killed with SIGKILL, ${o.redis.pid()} started on the same port and AOF`;
+    },
+    'worker-kill9': async () => {
+      const id = await o.pool.kill9();
+      return `worker #${id} killed with SIGKILL, worker #${o.pool.all.length} started in its place`;
+    },
+    's1-outage': async () => {
+      // Every API call has its connection reset without an answer: what a stopped S1 behind a proxy looks like.
+      o.sim.addFault({ call: 'any', kind: 'reset' });
+      await sleep(o.outageSeconds * 1000);
+      o.sim.clearFaults();
+      return `every S1 call reset without an answer for ${o.outageSeconds} s`;
+    },
+  };
+  for (const [fault, fraction] of o.plan) plan(fault, fraction, acts[fault]);
   return {
     records,
     cancel: () => timers.forEach(clearTimeout),
