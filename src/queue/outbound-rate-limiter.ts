@@ -60,8 +60,12 @@ export class OutboundRateLimiter {
   private restampTimer: NodeJS.Timeout | undefined;
   private readonly scripts: LimiterScripts;
   private readonly now: () => number;
-  /** When each slot's request was written (options.clock), for measuring the server's limit at its 429. */
-  private readonly sentAt = new WeakMap<WireObserver, number>();
+  /**
+   * Each slot's round. A 429 measures the server's limit from the log around the rejected request's round as the
+   * log stamps it (its latest send, or a late answer less the allowance); taking the request's own send instead
+   * would misplace it against rounds stamped late by slow answers (a busy machine: every answer late).
+   */
+  private readonly roundOf = new WeakMap<WireObserver, Round>();
   private readonly probeArgs: [number, number];
   private rejections = 0;
 
@@ -113,7 +117,8 @@ export class OutboundRateLimiter {
       if (announced === this.announced) return announced;
       this.announced = announced;
     }
-    const sent = slot && this.sentAt.get(slot);
+    const stamp = slot && this.roundOf.get(slot)?.latest;
+    const sent = stamp ? stamp : undefined;
     const learnt = await this.scripts.learnLimit({
       configured: this.options.rate,
       announced,
@@ -145,7 +150,6 @@ export class OutboundRateLimiter {
     const slot: WireObserver = {
       sent: () => {
         sentAt = this.now();
-        this.sentAt.set(slot, sentAt);
         this.restampAt(round, sentAt);
       },
       answered: () => {
@@ -159,6 +163,7 @@ export class OutboundRateLimiter {
         this.restampAt(round, now - this.allowedRoundTrip(now - sentAt));
       },
     };
+    this.roundOf.set(slot, round);
     return slot;
   }
 

@@ -104,6 +104,17 @@ describe('measuring the server limit from a bare 429', () => {
     await t.r.zadd(t.keys.rateLog, 'XX', (await redisNow()) - 1_000_000, own);
     expect(await t.limiter.learn(undefined, rejected)).toBe(30);
   });
+  it('places a late-answered 429 where the log stamps its round, so rounds stamped late by slow answers still count', async () => {
+    let clock = 1000;
+    const t = setup('late-answers', { windowMs: 5000, clock: () => clock });
+    const slots = await Promise.all(Array.from({ length: 31 }, () => t.limiter.acquire()));
+    for (const s of slots) s.sent();
+    // Every answer comes 300 ms after its send (a busy machine): each round's stamp moves to its answer less the
+    // slack. Measured from the rejected request's send instead, the 30 accepted rounds would fall after its window.
+    clock += 300;
+    for (const s of slots) s.answered();
+    expect(await t.limiter.learn(undefined, slots[30])).toBe(30);
+  });
 });
 
 describe('probing a learnt limit upward', () => {
@@ -162,6 +173,9 @@ describe('probing a learnt limit upward', () => {
     await dip.setState({ limit: 200, ceiling: 200, probing: 'dip', dipGap: 3_000_000 });
     await dip.limiter.learn(undefined, d[19]);
     expect(await dip.state()).toMatchObject({ limit: '19', ceiling: '200', dipGap: '4500000' });
+    // The next 429 of the same burst refines the measurement (18: one more rejection known) and keeps the wait.
+    await dip.limiter.learn(undefined, d[18]);
+    expect(await dip.state()).toMatchObject({ limit: '18', dipGap: '4500000' });
   });
 
   it('never probes an announced limit: it holds until the server announces another', async () => {

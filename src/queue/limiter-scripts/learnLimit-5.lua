@@ -15,7 +15,8 @@
     ARGV[1] configured limit
     ARGV[2] announced limit, or '' for a bare 429
     ARGV[3] window in µs, slack included
-    ARGV[4] µs since the rejected request was sent ('' when unknown: now)
+    ARGV[4] µs since the rejected request's stamp: its send, or its answer less the allowed round trip when later,
+            as the log stamps rounds ('' when unknown: now)
     ARGV[5] a member naming this 429 (unique per request)
     ARGV[6] the server's window in µs (the window without the slack)
     ARGV[7] first gap before a dip is probed (µs)
@@ -98,8 +99,9 @@ elseif f[3] == 'dip' then
     gap = dipGap0
   end
   put('dipGap', gap)
-elseif n < current and n < 0.9 * ceiling then
-  -- A new dip: probe it back quickly at first.
+elseif n < 0.9 * ceiling and current >= 0.9 * ceiling then
+  -- A new dip (the limit was at its ceiling until this 429): probe it back quickly at first. The later 429s of the
+  -- same burst refine the dip's measurement; they must not undo the longer wait a failed probe earned.
   put('dipGap', dipGap0)
 end
 redis.call('HDEL', KEYS[1], 'probing', 'announced')

@@ -33,7 +33,7 @@ export interface LearnArgs {
   configured: number;
   announced: number | undefined;
   windowUs: number;
-  /** µs since the rejected request was sent (undefined: now). */
+  /** µs since the rejected request's stamp in the log's terms (its send, or its late answer less the allowance). */
   sentAgeUs: number | undefined;
   /** Names this 429 in the rejected set (unique per request). */
   rejection: string;
