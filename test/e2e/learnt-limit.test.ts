@@ -28,7 +28,7 @@ async function stop(procs: ChildProcess[]): Promise<void> {
 }
 
 describe('learning an unknown limit from bare 429s', () => {
-  it('takes the server limit from the first 429s (one window), not by shrinking step by step; says each change once', async () => {
+  it('takes the server limit from the first burst of 429s, not by shrinking step by step; says each change once', async () => {
     const L = 40;
     e = await startE2E('learn-bare', { rate: L, retryAfter: 'seconds', rateLimitHeaders: false });
     const { batch, codes, logs } = await importAndWork(e, csvRows(240), 'bare', 2, { S1_RATE_LIMIT: '160', S1_CONCURRENCY: '32' });
@@ -37,17 +37,16 @@ describe('learning an unknown limit from bare 429s', () => {
     expect(e.sim.stats().byStatus['429']).toBeGreaterThan(0);
 
     const changes = await history(e);
-    // Every change came from a 429 measured (no probe is due within 30 s of one)...
+    // The first change told is the first burst's measurement (a burst is told once, after its pause), and it is the
+    // server's limit already. Shrinking by a quarter per window (the old rule) would have told 120/s first and needed
+    // five windows to get under 1.1 x 40. The lower bound is loose: on a machine loaded far past its cores the
+    // simulator's arrivals bunch up against the workers' sends and the measurement reads low (24/s seen at load 12).
     expect(changes.length).toBeGreaterThan(0);
-    expect(changes.every((c) => c.why === 'measured')).toBe(true);
-    // ...and the first burst of 429s already put the server's limit in force. Shrinking by a quarter per window (the
-    // old rule) would have needed five windows to get from 160/s to under 1.1 x 40; the measurements of the first
-    // burst are all within its first second.
-    const firstSecond = changes.filter((c) => c.at <= changes[0]!.at + 1000);
-    const afterFirst = firstSecond.at(-1)!.limit;
-    expect(afterFirst).toBeGreaterThanOrEqual(0.6 * L);
-    expect(afterFirst).toBeLessThanOrEqual(1.1 * L);
+    expect(changes[0]!.why).toBe('measured');
+    expect(changes[0]!.limit).toBeGreaterThanOrEqual(0.5 * L);
+    expect(changes[0]!.limit).toBeLessThanOrEqual(1.1 * L);
     expect(Math.min(...changes.map((c) => c.limit))).toBeGreaterThanOrEqual(1);
+    expect(Math.max(...changes.map((c) => c.limit))).toBeLessThanOrEqual(160);
 
     // One info line per change, across both workers, and the report lists what was in force.
     const sorted = (xs: unknown[]) => xs.map(Number).sort((a, b) => a - b);
@@ -66,9 +65,11 @@ describe('learning an unknown limit from bare 429s', () => {
     const procs = [spawnCli(['worker'], env), spawnCli(['worker'], env)];
     const outputs = procs.map((p) => collect(p));
     try {
+      // Measured and told: the first burst is over (it is told at the first grant after its pause), so the dip below
+      // is a burst of its own and cannot refine the level before it.
       const before = await waitFor('a limit measured at the server limit', async () => {
         const s = await state();
-        return s.ceiling !== undefined && Number(s.limit) <= 66 ? Number(s.ceiling) : undefined;
+        return s.ceiling !== undefined && s.told !== undefined && Number(s.limit) <= 66 ? Number(s.ceiling) : undefined;
       }, 60_000, 50);
       // S1 gets busy: it allows a third of what it did.
       e.sim.setOptions({ rate: 20 });
