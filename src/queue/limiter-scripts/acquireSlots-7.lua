@@ -44,7 +44,6 @@ if restamp(KEYS[1], KEYS[5], now, window, 8) > 0 then keep(KEYS[1], KEYS[5], win
 local pause = redis.call('PTTL', KEYS[2])
 if pause > 0 then return {0, pause, 0, ''} end
 local limit, probing, newLimit, why = probeLimit(KEYS[3], KEYS[7], configured, now, window, tonumber(ARGV[6]), tonumber(ARGV[7]))
-if newLimit == 0 then newLimit, why = tell(KEYS[3], KEYS[7], now) elseif newLimit < 0 then newLimit = 0 end
 local inWindow = used(KEYS[1], KEYS[5], window)
 inWindow = inWindow - trim(KEYS[1], KEYS[5], now - window, KEYS[6], 2 * window)
 local free = limit - inWindow

@@ -13,7 +13,7 @@
     upGap      µs without a 429 before probing above the ceiling (x2 per failed probe; one window after one held)
     why        what set `limit` ('measured', 'announced', 'probe'); told  the last limit told (logged, in the history)
   The history list holds one JSON entry per change ({at: ms, limit, why}, newest last) for the reports.
-  Helpers: setLimit, tell, forgetLimit.
+  Helpers: setLimit, tellIf, tell, forgetLimit.
 ]]
 -- The state outlives an hour of quiet; after that the configured limit is tried again.
 local LEARNT_TTL_MS = 3600000
@@ -39,13 +39,17 @@ end
 -- Tells a change not yet told: remembered in the history, and returned (limit, why) for the one caller that logs it;
 -- 0, '' when the limit in force was told already. The 429s of one burst each measure a little lower as the window
 -- slides, so their changes are told once the burst is over (at the first grant after its pause), not one by one.
+-- tellIf takes what the caller already read of the hash (the limit in force, the `told` and `why` fields).
+local function tellIf(hashKey, historyKey, now, limit, told, why)
+  if tonumber(told or '') == limit then return 0, '' end
+  redis.call('HSET', hashKey, 'told', tostring(limit))
+  remember(historyKey, now, limit, why)
+  return limit, why
+end
 local function tell(hashKey, historyKey, now)
   local f = redis.call('HMGET', hashKey, 'limit', 'told', 'why')
-  if not f[1] or f[1] == f[2] then return 0, '' end
-  redis.call('HSET', hashKey, 'told', f[1])
-  local limit = tonumber(f[1])
-  remember(historyKey, now, limit, f[3] or 'measured')
-  return limit, f[3] or 'measured'
+  if not f[1] then return 0, '' end
+  return tellIf(hashKey, historyKey, now, tonumber(f[1]), f[2], f[3] or 'measured')
 end
 
 -- Back to the configured limit, told at once; returns 1 when a learnt one was in force.
