@@ -20,10 +20,10 @@ export interface NodeChild {
 
 const running = new Set<ChildProcess>();
 
-/** VmHWM (peak resident set size) of a live process, in bytes; 0 once it is gone. */
-export function readVmHwm(pid: number): number {
+/** A memory field of /proc/<pid>/status in bytes (VmHWM: peak resident set, VmRSS: current); 0 once it is gone. */
+export function readProcMemory(pid: number, field: 'VmHWM' | 'VmRSS'): number {
   try {
-    const m = /^VmHWM:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    const m = new RegExp(`^${field}:\\s+(\\d+)\\s+kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return m ? Number(m[1]) * 1024 : 0;
   } catch {
     return 0;
@@ -46,7 +46,7 @@ export function spawnNode(script: string, args: string[], env: NodeJS.ProcessEnv
   proc.stderr?.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-20_000)));
   let peak = 0;
   const sample = () => {
-    const v = readVmHwm(pid);
+    const v = readProcMemory(pid, 'VmHWM');
     if (v > peak) peak = v;
   };
   const timer = setInterval(sample, options.sampleMs ?? 50);

@@ -1,16 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { spawnNode, type NodeChild } from '../lib/child-process.js';
+import { readProcMemory, spawnNode, type NodeChild } from '../lib/child-process.js';
 import { CLI } from '../lib/paths.js';
-
-/** VmRSS (current resident set) of a live process in bytes; 0 once it is gone. */
-export function readVmRss(pid: number): number {
-  try {
-    const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) * 1024 : 0;
-  } catch {
-    return 0;
-  }
-}
 
 /** One worker process the soak started, and what became of it. */
 export interface SoakWorker {
@@ -71,7 +60,7 @@ export class SoakWorkerPool {
 
   /** Records each live worker's VmRSS as of the end of `round`. */
   sampleRss(round: number): void {
-    for (const w of this.live) w.rssByRound.set(round, readVmRss(w.child.pid));
+    for (const w of this.live) w.rssByRound.set(round, readProcMemory(w.child.pid, 'VmRSS'));
   }
 
   /** SIGTERM every live worker (a clean drain); returns their exit codes. Safe to call twice. */
