@@ -1,23 +1,16 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BatchStore } from '../../src/queue/batch-store.js';
+import type { BatchStatus, BatchStore } from '../../src/queue/batch-store.js';
 import type { Simulator } from '../../src/sim/index.js';
 import { runNode } from '../lib/child-process.js';
 import { benchGroupId, benchUserId, writeAssignmentsCsv } from '../lib/csv-fixture.js';
 import { CLI } from '../lib/paths.js';
 import { pollUntil } from '../lib/wait.js';
 
-/** One batch's figures, read when it finished (its keys expire soon after). */
-export interface BatchFigures {
+/** One batch's figures, read when it finished (its keys expire soon after): its counts as the batch record has them. */
+export interface BatchFigures extends Pick<BatchStatus, 'batchId' | 'rows' | 'assigned' | 'alreadyMember' | 'failed' | 'invalid' | 'duplicate'> {
   schedule: string;
   round: number;
-  batchId: string;
-  rows: number;
-  assigned: number;
-  alreadyMember: number;
-  failed: number;
-  invalid: number;
-  duplicate: number;
   /** assigned + alreadyMember + failed + invalid + duplicate = rows, nothing pending, batch done. */
   countsAddUp: boolean;
   /** Pairs the simulator holds although the batch counts them failed, or lacks although counted done. */
