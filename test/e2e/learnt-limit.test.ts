@@ -20,6 +20,8 @@ interface Change {
   why: string;
 }
 const history = async (e: E2E): Promise<Change[]> => (await e.redis.lrange(globalKeys(e.prefix).rateHistory, 0, -1)).map((x) => JSON.parse(x) as Change);
+/** Numbers in ascending order: log lines of two workers interleave in any order. */
+const sorted = (xs: unknown[]) => xs.map(Number).sort((a, b) => a - b);
 const limitLines = (logs: Array<Record<string, unknown>>) => logs.filter((l) => typeof l.msg === 'string' && l.msg.startsWith('rate limit now'));
 
 async function stop(procs: ChildProcess[]): Promise<void> {
@@ -50,7 +52,6 @@ describe('learning an unknown limit from bare 429s', () => {
     expect(Math.max(...changes.map((c) => c.limit))).toBeLessThanOrEqual(160);
 
     // One info line per change, across both workers, and the report lists what was in force.
-    const sorted = (xs: unknown[]) => xs.map(Number).sort((a, b) => a - b);
     expect(sorted(limitLines(logs).map((l) => l.limit))).toEqual(sorted(changes.map((c) => c.limit)));
     expect(limitLines(logs)[0]).toMatchObject({ level: 30, configured: 160, why: 'measured' });
     const report = JSON.parse(readFileSync(join(e.dir, 'reports', 'bare', 'report.json'), 'utf8')) as { learntLimits: Array<{ limit: number; why: string }> };
@@ -92,7 +93,6 @@ describe('learning an unknown limit from bare 429s', () => {
       await stop(procs);
     }
     const lines = limitLines(outputs.flatMap((o) => logLines(o.stdout())));
-    const sorted = (xs: unknown[]) => xs.map(Number).sort((a, b) => a - b);
     expect(sorted(lines.map((l) => l.limit))).toEqual(sorted((await history(e)).map((c) => c.limit)));
   }, 240_000);
 });
