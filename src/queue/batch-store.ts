@@ -27,6 +27,12 @@ interface PendingOutcome {
   reject: (err: unknown) => void;
 }
 
+/** A batch's rows waiting for the outcome script, and whether a call of it is out. */
+interface PendingBatch {
+  rows: PendingOutcome[];
+  sending: boolean;
+}
+
 /**
  * Batch records and exactly-once outcome accounting in Redis, as operations: its connection, keys and scripts stay
  * inside (whoever needs the connection itself gets it from where it was opened). Knows nothing of BullMQ.
@@ -96,41 +102,52 @@ export class BatchStore {
   }
 
   /**
-   * Records one row's final outcome exactly once (see batch-scripts/recordOutcomes-5.lua), coalesced: calls made
-   * during the same turn of the event loop for the same batch share one script call. A worker finishes many rows
-   * per turn, and a call per row cost it and Redis more than the rest of the row's accounting. Each caller still
-   * learns its own row's result; the one whose row completed the batch is told `done`.
+   * Records one row's final outcome exactly once (see batch-scripts/recordOutcomes-5.lua), coalesced: rows of the
+   * same batch share one script call, and a batch has at most one call in flight. Rows that come while it is out
+   * wait for it and go together in the next (group commit): a busy worker finishes many rows per turn of its event
+   * loop and more while Redis answers, and each call costs the worker a socket write and Redis a script run beyond
+   * its rows. Each caller still learns its own row's result; the one whose row completed the batch is told `done`.
    */
   recordOutcomeCoalesced(batchId: string, d: FailureDetail, mode: 'set' | 'if-absent' = 'set', countRequestAs?: number | string): Promise<RecordResult> {
     return new Promise<RecordResult>((resolve, reject) => {
-      let queue = this.pending.get(batchId);
-      if (queue === undefined) {
-        queue = [];
-        this.pending.set(batchId, queue);
+      let batch = this.pending.get(batchId);
+      if (batch === undefined) {
+        batch = { rows: [], sending: false };
+        this.pending.set(batchId, batch);
       }
-      queue.push({ row: this.outcomeRow(d, mode, countRequestAs), resolve, reject });
-      if (!this.flushScheduled) {
+      batch.rows.push({ row: this.outcomeRow(d, mode, countRequestAs), resolve, reject });
+      if (!batch.sending && !this.flushScheduled) {
         this.flushScheduled = true;
         setImmediate(() => this.flushOutcomes());
       }
     });
   }
 
-  private readonly pending = new Map<string, PendingOutcome[]>();
+  private readonly pending = new Map<string, PendingBatch>();
   private flushScheduled = false;
 
   private flushOutcomes(): void {
     this.flushScheduled = false;
-    for (const [batchId, queue] of this.pending) {
-      for (let i = 0; i < queue.length; i += MAX_ROWS_PER_CALL) {
-        const part = queue.slice(i, i + MAX_ROWS_PER_CALL);
-        this.callRecordOutcomes(batchId, part.map((p) => p.row)).then(
-          (results) => part.forEach((p, k) => p.resolve(results[k]!)),
-          (err: unknown) => part.forEach((p) => p.reject(err)),
-        );
-      }
+    for (const [batchId, batch] of this.pending) if (!batch.sending) this.sendOutcomes(batchId, batch);
+  }
+
+  /** Sends the batch's waiting rows (at most MAX_ROWS_PER_CALL) in one call; when it returns, those that came meanwhile. */
+  private sendOutcomes(batchId: string, batch: PendingBatch): void {
+    if (batch.rows.length === 0) {
+      this.pending.delete(batchId);
+      return;
     }
-    this.pending.clear();
+    const part = batch.rows.splice(0, MAX_ROWS_PER_CALL);
+    batch.sending = true;
+    this.callRecordOutcomes(batchId, part.map((p) => p.row))
+      .then(
+        (results) => part.forEach((p, k) => p.resolve(results[k]!)),
+        (err: unknown) => part.forEach((p) => p.reject(err)),
+      )
+      .finally(() => {
+        batch.sending = false;
+        this.sendOutcomes(batchId, batch);
+      });
   }
 
   /** Many outcomes known together, in calls of at most 500 rows one after another (the importer's rejected rows). */

@@ -112,6 +112,44 @@ describe('outcome accounting is exactly-once', () => {
     expect(await store.getBatch('turn-other')).toMatchObject({ assigned: 1, done: true });
   });
 
+  it('sends the rows that come while a call is out together in the next call (group commit, one call in flight per batch)', async () => {
+    await newBatch('group', 4);
+    // The first outcome call is held back before it reaches the socket (a slow Redis); it is then sent unchanged.
+    const send = redis.sendCommand.bind(redis);
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let holding = false;
+    const isOutcomeCall = (c: Command) => c.name === 'evalsha' && Number(c.args[1]) === OUTCOME_SCRIPT_KEYS.length;
+    const spy = vi.spyOn(redis, 'sendCommand').mockImplementation((c, stream) => {
+      if (!holding && isOutcomeCall(c as Command)) {
+        holding = true;
+        void held.then(() => send(c, stream));
+        return (c as Command).promise;
+      }
+      return send(c, stream);
+    });
+    const nextTurn = () => new Promise<void>((r) => setImmediate(r));
+    try {
+      const first = store.recordOutcomeCoalesced('group', row(2, 'assigned'));
+      while (!holding) await nextTurn();
+      // Three rows, each in a turn of its own, while the first call is out.
+      const later: Promise<unknown>[] = [];
+      for (const line of [3, 4, 5]) {
+        later.push(store.recordOutcomeCoalesced('group', row(line, line === 4 ? 'failed' : 'assigned', line === 4 ? 'http-404' : '')));
+        await nextTurn();
+      }
+      expect(spy.mock.calls.filter(([c]) => isOutcomeCall(c as Command)).length).toBe(1);
+      release();
+      const results = await Promise.all([first, ...later]);
+      expect(spy.mock.calls.filter(([c]) => isOutcomeCall(c as Command)).length).toBe(2);
+      expect(results.map((r) => (r as { changed: boolean }).changed)).toEqual([true, true, true, true]);
+      expect(results.map((r) => (r as { done: boolean }).done)).toEqual([false, false, false, true]);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(await store.getBatch('group')).toMatchObject({ assigned: 3, failed: 1, pending: 0, done: true });
+  });
+
   it('leaves the same counters after one call of many moves as after the same moves made one call at a time', async () => {
     // Moves that add up and moves that cancel out, in one call: a row failing, changing reason, then assigned;
     // another failing twice the same way; every request counted by status.
