@@ -249,8 +249,14 @@ function figures(o: {
       afterSecondHalf: describePoint(end),
       keysLeftGrown: end ? keysLeft(start.keys, end.keys).slice(0, 20) : [],
     },
-    simulator: { posts: stats.posts, byStatus: stats.byStatus, maxInAnySecond: stats.maxInAnySecond, pairsPostedMoreThanOnce: Object.values(stats.perPair).filter((n) => n > 1).length, membershipsHeld: heldPairs, membershipsExpected: heldExpected },
+    simulator: { posts: stats.posts, byStatus: stats.byStatus, maxInAnySecond: stats.maxInAnySecond, maxInAnySecondAtSecond: atSecond(soak, stats.maxInAnySecondAt), pairsPostedMoreThanOnce: Object.values(stats.perPair).filter((n) => n > 1).length, membershipsHeld: heldPairs, membershipsExpected: heldExpected },
   };
+}
+
+/** A simulator arrival time (epoch ms) as seconds since the soak started, to set beside the faults' startedAt. */
+function atSecond(soak: Soak, epochMs: number | null): number | null {
+  if (epochMs === null) return null;
+  return Math.round((soak.sinceStart() - (performance.timeOrigin + performance.now() - epochMs) / 1000) * 10) / 10;
 }
 
 main().then(

@@ -9,7 +9,12 @@ export interface SoakWorker {
   end?: string;
   /** VmRSS at the end of each finished round it lived through (index = round number). */
   rssByRound: Map<number, number>;
+  /** VmRSS every RSS_SAMPLE_MS while it lived (`at`: performance.now()), busy and idle alike. */
+  rssSamples: Array<{ at: number; bytes: number }>;
 }
+
+/** How often each live worker's VmRSS is read: ~180 samples in a 30-minute soak. */
+export const RSS_SAMPLE_MS = 10_000;
 
 /**
  * `bulk-assign worker` processes kept at `size`: one the soak kills is replaced at once, and so is one that dies on
@@ -19,6 +24,7 @@ export class SoakWorkerPool {
   readonly all: SoakWorker[] = [];
   readonly unexpectedExits: Array<{ id: number; end: string; stderr: string }> = [];
   private closing = false;
+  private sampler: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly size: number,
@@ -32,11 +38,21 @@ export class SoakWorkerPool {
 
   start(): void {
     while (this.live.length < this.size) this.spawnOne();
+    this.sampler ??= setInterval(() => {
+      for (const w of this.live) {
+        // A worker that just exited has no /proc entry left: its series simply ends.
+        try {
+          w.rssSamples.push({ at: performance.now(), bytes: readProcMemory(w.child.pid, 'VmRSS') });
+        } catch {
+          /* gone */
+        }
+      }
+    }, RSS_SAMPLE_MS);
   }
 
   private spawnOne(): void {
     const child = spawnNode(CLI, ['worker'], this.env, { cwd: this.cwd, sampleMs: 1000 });
-    const w: SoakWorker = { id: this.all.length + 1, child, rssByRound: new Map() };
+    const w: SoakWorker = { id: this.all.length + 1, child, rssByRound: new Map(), rssSamples: [] };
     this.all.push(w);
     void child.exited.then((res) => {
       if (w.end !== undefined) return;
@@ -66,6 +82,7 @@ export class SoakWorkerPool {
   /** SIGTERM every live worker (a clean drain); returns their exit codes. Safe to call twice. */
   async stop(): Promise<Array<number | null>> {
     this.closing = true;
+    clearInterval(this.sampler);
     const live = this.live;
     const codes = await Promise.all(
       live.map(async (w) => {

@@ -13,6 +13,8 @@ export interface SimStats {
   byStatus: Record<string, number>;
   /** Max POST arrivals within any sliding 1,000 ms window (all POSTs, whatever the answer). */
   maxInAnySecond: number;
+  /** Arrival time (ms, same clock as firstAt) of the POST that ended the first window holding maxInAnySecond; null before any. */
+  maxInAnySecondAt: number | null;
   /** GET list calls received (account users and user groups), whatever the answer. */
   listCalls: number;
   /**
@@ -65,6 +67,7 @@ export class StatsRecorder {
   private firstAt: number | null = null;
   private lastAt: number | null = null;
   private maxInAnySecond = 0;
+  private maxInAnySecondAt: number | null = null;
   private listCalls = 0;
   private maxApiCallsInAnySecond = 0;
   // A live gauge: requests open across a reset still close later, so reset() keeps it and restarts only the max.
@@ -106,7 +109,10 @@ export class StatsRecorder {
     this.lastAt = now;
     this.arrivals.expire(now);
     this.arrivals.push(now);
-    if (this.arrivals.size > this.maxInAnySecond) this.maxInAnySecond = this.arrivals.size;
+    if (this.arrivals.size > this.maxInAnySecond) {
+      this.maxInAnySecond = this.arrivals.size;
+      this.maxInAnySecondAt = now;
+    }
     this.recordApiCall(now);
   }
 
@@ -145,6 +151,7 @@ export class StatsRecorder {
       posts: this.posts,
       byStatus: Object.fromEntries(this.byStatus),
       maxInAnySecond: this.maxInAnySecond,
+      maxInAnySecondAt: this.maxInAnySecondAt,
       listCalls: this.listCalls,
       maxApiCallsInAnySecond: this.maxApiCallsInAnySecond,
       maxInFlight: this.maxInFlight,
@@ -166,6 +173,7 @@ export class StatsRecorder {
     this.firstAt = null;
     this.lastAt = null;
     this.maxInAnySecond = 0;
+    this.maxInAnySecondAt = null;
     this.listCalls = 0;
     this.maxApiCallsInAnySecond = 0;
     this.maxInFlight = this.inFlight;

@@ -22,6 +22,9 @@ describe('simulator stats', () => {
     const s = h.sim.stats();
     expect(s.posts).toBe(10);
     expect(s.maxInAnySecond).toBe(7);
+    // The fullest window ended with the seventh POST, before the pause; the last three never beat it.
+    expect(s.maxInAnySecondAt ?? 0).toBeGreaterThanOrEqual(s.firstAt ?? Infinity);
+    expect(s.maxInAnySecondAt ?? Infinity).toBeLessThan((s.lastAt ?? 0) - 1000);
     expect(s.firstAt).not.toBeNull();
     expect(s.firstAt ?? 0).toBeGreaterThanOrEqual(before - 1);
     expect((s.lastAt ?? 0) - (s.firstAt ?? 0)).toBeGreaterThanOrEqual(1000);
