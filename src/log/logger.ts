@@ -1,5 +1,10 @@
+import { createRequire } from 'node:module';
 import pino, { type DestinationStream, type Logger } from 'pino';
-import pinoPretty from 'pino-pretty';
+import type PinoPretty from 'pino-pretty';
+
+// pino-pretty is loaded only by a process that prints for a person: workers and CI logs write NDJSON, and every
+// module a process loads is start-up time (a worker's rows wait for it).
+const requireCjs = createRequire(import.meta.url);
 
 export type { Logger } from 'pino';
 
@@ -45,6 +50,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   if (options.destination) return pino(base, options.destination);
   if (pretty) {
     // In-process and synchronous (no transport thread), so nothing is lost when the CLI exits.
+    const pinoPretty = requireCjs('pino-pretty') as typeof PinoPretty;
     return pino(base, pinoPretty({ destination: fd, colorize: true, sync: true }));
   }
   // Synchronous writes: the CLI exits with process.exit, and an asynchronous buffer would lose the last lines.

@@ -12,8 +12,7 @@ import { createAssignWorker } from './assign-worker.js';
 import { createAuthGate, tokenFingerprint } from './auth-gate.js';
 import { createWorkerHealth, type WorkerHealth } from './health.js';
 import { createReachability } from './reachability.js';
-import { createWorkerMetrics, type WorkerMetrics } from './metrics.js';
-import { startMetricsServer } from './metrics-server.js';
+import type { WorkerMetrics } from './metrics.js';
 import { connectionsFor, jobsInHand } from './capacity.js';
 import { CleanupStack } from './cleanup-stack.js';
 import { reconcileFailedJobs } from './reconcile-on-start.js';
@@ -78,7 +77,8 @@ export async function startWorker(config: Config, log: Logger, options: StartWor
     });
     void gate.failed.then((f) => health.setS1Problem(`S1 rejected the API token (HTTP ${f.status})`));
     // Measured only when served: the hot path stays as it is for workers without METRICS_PORT.
-    const metrics = config.metricsPort === undefined ? undefined : createWorkerMetrics(config, redis, queue);
+    // prom-client (and the OpenTelemetry API it loads) only for a worker that serves metrics: start-up time otherwise.
+    const metrics = config.metricsPort === undefined ? undefined : (await import('./metrics.js')).createWorkerMetrics(config, redis, queue);
     const connections = connectionsFor(config.concurrency);
     const client = openS1Client(config, token, connections, metrics, cleanups);
     const force = new AbortController();
@@ -104,7 +104,7 @@ export async function startWorker(config: Config, log: Logger, options: StartWor
     const syncWorker = createSyncWorker(parts);
     cleanups.push(() => syncWorker.close(force.signal.aborted));
 
-    if (metrics && config.metricsPort !== undefined) cleanups.push((await startMetricsServer(config.metricsPort, config.metricsHost, metrics, redis, health, log)).close);
+    if (metrics && config.metricsPort !== undefined) cleanups.push((await (await import('./metrics-server.js')).startMetricsServer(config.metricsPort, config.metricsHost, metrics, redis, health, log)).close);
     const stopping = new AbortController();
     cleanups.push(() => stopping.abort());
     const started = () => log.info({ concurrency: config.concurrency, connections, jobsInHand: jobsInHand(connections), rateLimit: config.rateLimit, api: config.apiUrl }, 'worker started');
