@@ -69,10 +69,31 @@ export class OutboundRateLimiter {
   private readonly roundOf = new WeakMap<WireObserver, Round>();
   private readonly probeArgs: [number, number];
   private rejections = 0;
+  /**
+   * No slot is granted before this time (options.clock): one window after this process' connection to Redis came
+   * back. A Redis that restarted may have lost the end of the shared log (AOF `everysec` keeps all but the last
+   * second; without persistence it is all gone), and the slots it forgot would otherwise be granted a second time.
+   */
+  private holdUntil = 0;
+  private connectionLost = false;
+  private readonly onClose = () => {
+    this.connectionLost = true;
+  };
+  private readonly onReady = () => {
+    if (!this.connectionLost) return;
+    this.connectionLost = false;
+    this.holdUntil = this.now() + this.windowMs + this.slackMs;
+  };
 
   /** `keys`: the rate keys of globalKeys() for the queue prefix every worker shares. */
-  constructor(redis: Redis, keys: LimiterKeys, private readonly options: OutboundRateLimiterOptions) {
+  constructor(
+    private readonly redis: Redis,
+    keys: LimiterKeys,
+    private readonly options: OutboundRateLimiterOptions,
+  ) {
     this.scripts = loadLimiterScripts(redis, keys);
+    redis.on('close', this.onClose);
+    redis.on('ready', this.onReady);
     this.now = options.clock ?? (() => performance.now());
     this.windowMs = options.windowMs ?? 1000;
     this.slackMs = options.slackMs ?? 25;
@@ -142,6 +163,8 @@ export class OutboundRateLimiter {
     if (this.closed) return;
     this.closed = true;
     this.stop.abort();
+    this.redis.off('close', this.onClose);
+    this.redis.off('ready', this.onReady);
     for (const w of this.waiters.splice(0)) w.reject(new LimiterClosedError());
     void this.flushRestamps();
   }
@@ -224,6 +247,11 @@ export class OutboundRateLimiter {
     this.pumping = true;
     try {
       while (this.waiters.length > 0 && !this.closed) {
+        const holdMs = this.holdUntil - this.now();
+        if (holdMs > 0) {
+          await sleep(holdMs, undefined, { signal: this.stop.signal }).catch(() => undefined);
+          continue;
+        }
         // 500 slots per round is far more than one process needs, and keeps one call's work bounded.
         const wanted = Math.min(this.waiters.length, 500);
         const nonce = `${this.nonce}-${this.round++}`;
@@ -238,6 +266,8 @@ export class OutboundRateLimiter {
           // grants: an answer that took half a window (a stalled process) leaves too little time to send and
           // re-stamp before its entries expire. Drop such slots unused (they only lower the rate); never more than
           // a few rounds in a row, so a starved process still makes progress.
+          // Redis came back while this call was out: the grant may rest on a log it has since lost. Drop it too.
+          if (granted > 0 && this.holdUntil > asked) continue;
           if (granted > 0 && this.now() - asked > this.windowMs / 2 && this.droppedInARow < 3) {
             this.droppedInARow++;
             continue;
