@@ -138,7 +138,7 @@ async function main(): Promise<number> {
     // away for 60 s is retried past its return instead of ending failed.
     extra: { BATCH_RETENTION_DAYS: String(args.retentionDays), S1_MAX_ATTEMPTS: '8' },
   });
-  const pool = new SoakWorkerPool(WORKERS, env, tmp);
+  const pool = new SoakWorkerPool(WORKERS, env, tmp, log);
   const store = new BatchStore(redis.client, PREFIX, Math.round(retentionMs / 1000));
   const queue = createAssignQueue(redis.client, PREFIX);
   // While Redis is down for the restart the queue reports connection errors; the soak's own reads simply wait.

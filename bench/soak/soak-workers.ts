@@ -30,6 +30,8 @@ export class SoakWorkerPool {
     private readonly size: number,
     private readonly env: NodeJS.ProcessEnv,
     private readonly cwd: string,
+    /** Told at once when a worker dies on its own (the summary lists it too, at the end). */
+    private readonly log: (line: string) => void = () => undefined,
   ) {}
 
   get live(): SoakWorker[] {
@@ -58,7 +60,9 @@ export class SoakWorkerPool {
       if (w.end !== undefined) return;
       w.end = `exit ${res.code ?? res.signal}`;
       if (this.closing) return;
-      this.unexpectedExits.push({ id: w.id, end: w.end, stderr: child.stderr().trim().slice(-1500) });
+      const stderr = child.stderr().trim().slice(-1500);
+      this.unexpectedExits.push({ id: w.id, end: w.end, stderr });
+      this.log(`worker #${w.id} died on its own (${w.end}): ${stderr.split('\n').slice(-3).join(' | ') || 'nothing on stderr'}`);
       this.spawnOne();
     });
   }
