@@ -262,12 +262,12 @@ export class OutboundRateLimiter {
           const grant = await this.scripts.acquireSlots([this.options.rate, wanted, this.windowUs, nonce, this.paceUs, ...this.probeArgs, ...this.takeRestamps()]);
           ({ granted, waitMs } = grant);
           if (grant.newLimit !== undefined) this.options.onLimitChange?.(grant.newLimit, grant.why);
+          // Redis came back while this call was out: the grant may rest on a log it has since lost. Drop it.
+          if (granted > 0 && this.holdUntil > asked) continue;
           // Each slot is re-stamped when its request is sent, but only an entry still in the log counts for other
           // grants: an answer that took half a window (a stalled process) leaves too little time to send and
           // re-stamp before its entries expire. Drop such slots unused (they only lower the rate); never more than
           // a few rounds in a row, so a starved process still makes progress.
-          // Redis came back while this call was out: the grant may rest on a log it has since lost. Drop it too.
-          if (granted > 0 && this.holdUntil > asked) continue;
           if (granted > 0 && this.now() - asked > this.windowMs / 2 && this.droppedInARow < 3) {
             this.droppedInARow++;
             continue;
