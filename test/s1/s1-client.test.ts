@@ -1,4 +1,4 @@
-import { once } from 'node:events';
+import { getEventListeners, once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -107,6 +107,25 @@ describe('the S1 client over real HTTP', () => {
       expect(slow.stats().posts).toBe(1);
     } finally {
       await one.close();
+      await slow.close();
+    }
+  });
+
+  it('one abort listener per signal, however many requests are in flight under it', async () => {
+    const slow = await startSimulator({ token: TOKEN, latencyMs: 200 });
+    const many = createS1Client({ baseUrl: slow.url, token: TOKEN, connections: 8 });
+    const force = new AbortController();
+    try {
+      const calls = Array.from({ length: 20 }, (_, i) => many.assignToGroup(`AUSR-1000-0000-${String(100 + i).padStart(4, '0')}`, 'UGR-1234-5678', { signal: force.signal }));
+      while (slow.stats().posts < 8) await new Promise((r) => setTimeout(r, 5));
+      // A listener per request cost ~10 µs of EventTarget work each (a worker's every row passes its shutdown signal).
+      expect(getEventListeners(force.signal, 'abort')).toHaveLength(1);
+      expect((await Promise.all(calls)).map((a) => a.status)).toEqual(Array(20).fill(200));
+      // The listener stays for the next requests, and a finished request is not aborted later.
+      force.abort();
+      expect(slow.stats().byStatus['200']).toBe(20);
+    } finally {
+      await many.close();
       await slow.close();
     }
   });
