@@ -146,8 +146,23 @@ export function createAssignProcessor(ctx: AssignContext) {
     throw new Error(`${err.code}: ${err.message}`);
   };
 
-  /** The answer rules, in the order of the header above. */
-  const answered = async (run: RowRun, answer: S1Answer): Promise<Outcome> => {
+  /** A row's last step: its outcome recorded, then the job's result. */
+  const succeed = async (run: RowRun, status: number): Promise<Outcome> => {
+    await finish(run, 'assigned', '', status);
+    return 'assigned';
+  };
+  const fail = async (run: RowRun, reason: string, status: number, message: string | undefined): Promise<never> => {
+    await finish(run, 'failed', reason, status, message);
+    throw new UnrecoverableError(reason);
+  };
+
+  /**
+   * The answer rules, in the order of the header above. Not async: the answer is read here, at once, and the steps
+   * that wait on Redis get only what they record. A row's answer (its headers and body, ~2 KB) held across the
+   * outcome call outlived two young-generation collections and was copied to the old one: 8.0 KB per row ended in
+   * major collections, 1.3 for a bare BullMQ worker (sampled).
+   */
+  const answered = (run: RowRun, answer: S1Answer): Promise<Outcome> => {
     run.countAs = answer.status;
     ctx.reachability.answered();
     noteDeprecation(answer, run.batchId);
@@ -156,30 +171,26 @@ export function createAssignProcessor(ctx: AssignContext) {
     const status = answer.status;
     switch (classifyStatus(status)) {
       case 'success':
-        if (groupsContain(answer.body, run.groupId)) {
-          await finish(run, 'assigned', '', status);
-          return 'assigned';
-        }
-        await finish(run, 'failed', 'not-applied', status, 'the answer does not list the group');
-        throw new UnrecoverableError('not-applied');
+        if (groupsContain(answer.body, run.groupId)) return succeed(run, status);
+        return fail(run, 'not-applied', status, 'the answer does not list the group');
       case 'permanent':
-        await finish(run, 'failed', `http-${status}`, status, problemMessage(answer.body));
-        throw new UnrecoverableError(`http-${status}`);
+        return fail(run, `http-${status}`, status, problemMessage(answer.body));
       case 'transient':
-        if (run.attempt >= maxAttempts) {
-          await finish(run, 'failed', `http-${status}`, status, problemMessage(answer.body));
-          throw new UnrecoverableError(`http-${status}`);
-        }
+        if (run.attempt >= maxAttempts) return fail(run, `http-${status}`, status, problemMessage(answer.body));
         count(run);
         ctx.log.debug({ ...run.at, attempt: run.attempt, httpStatus: status }, 'transient failure, will retry');
-        throw new Error(`http-${status}`);
+        return Promise.reject(new Error(`http-${status}`));
       case 'auth':
-        count(run);
-        await ctx.onAuthFailure(status, problemMessage(answer.body) ?? 'token rejected');
-        throw putBack();
+        return authRejected(run, status, problemMessage(answer.body) ?? 'token rejected');
       case 'rate-limited':
         return rateLimited(run, answer, announced);
     }
+  };
+
+  const authRejected = async (run: RowRun, status: number, message: string): Promise<never> => {
+    count(run);
+    await ctx.onAuthFailure(status, message);
+    throw putBack();
   };
 
   const rateLimited = async (run: RowRun, answer: S1Answer, announced: number | undefined): Promise<never> => {
@@ -216,6 +227,7 @@ export function createAssignProcessor(ctx: AssignContext) {
       throw err;
     }
     if (answer === undefined) throw putBack();
+    // Returned, not awaited: this frame (and the answer in it) ends here rather than waiting on the outcome call.
     return answered(run, answer);
   };
 

@@ -25,6 +25,25 @@ interface Round {
   queued: boolean;
 }
 
+/**
+ * One granted request slot, handed to the S1 client as the request's observer. A class rather than two closures and
+ * a WeakMap entry per slot: a worker takes thousands a second, and each object a row holds is more for V8's
+ * young-generation collector to copy.
+ */
+class Slot implements WireObserver {
+  sentAt: number | undefined;
+  constructor(
+    private readonly limiter: OutboundRateLimiter,
+    readonly round: Round,
+  ) {}
+  sent(): void {
+    this.limiter.slotSent(this);
+  }
+  answered(): void {
+    this.limiter.slotAnswered(this);
+  }
+}
+
 // Recent round trips (write to answer) kept to know how long the API usually takes to answer, once this many are in.
 const ROUND_TRIPS_KEPT = 100;
 const ROUND_TRIPS_LEARNING = 20;
@@ -61,12 +80,6 @@ export class OutboundRateLimiter {
   private restampTimer: NodeJS.Timeout | undefined;
   private readonly scripts: LimiterScripts;
   private readonly now: () => number;
-  /**
-   * Each slot's round. A 429 measures the server's limit from the log around the rejected request's round as the
-   * log stamps it (its latest send, or a late answer less the allowance); taking the request's own send instead
-   * would misplace it against rounds stamped late by slow answers (a busy machine: every answer late).
-   */
-  private readonly roundOf = new WeakMap<WireObserver, Round>();
   private readonly probeArgs: [number, number];
   private rejections = 0;
   /**
@@ -139,7 +152,10 @@ export class OutboundRateLimiter {
       if (announced === this.announced) return announced;
       this.announced = announced;
     }
-    const stamp = slot && this.roundOf.get(slot)?.latest;
+    // A 429 measures the server's limit from the log around the rejected request's round as the log stamps it (its
+    // latest send, or a late answer less the allowance); taking the request's own send instead would misplace it
+    // against rounds stamped late by slow answers (a busy machine: every answer late).
+    const stamp = slot instanceof Slot ? slot.round.latest : undefined;
     const sent = stamp ? stamp : undefined;
     const learnt = await this.scripts.learnLimit({
       configured: this.options.rate,
@@ -169,26 +185,22 @@ export class OutboundRateLimiter {
     void this.flushRestamps();
   }
 
-  private slot(round: Round): WireObserver {
-    let sentAt: number | undefined;
-    const slot: WireObserver = {
-      sent: () => {
-        sentAt = this.now();
-        this.restampAt(round, sentAt);
-      },
-      answered: () => {
-        if (sentAt === undefined) return;
-        const now = this.now();
-        // The request reached the server before its answer left it. The window's slack covers an arrival up to
-        // `slackMs` after the stamp, so a round answered more than that after a send is stamped no earlier than the
-        // answer less the slack: a stalled server or path, or a burst of new connections to accept, cannot let its
-        // slots free up early. An API that takes longer than that to answer (its own work, not a late arrival) is
-        // allowed its usual spread of round trips (as far above the median as the quickest is below it).
-        this.restampAt(round, now - this.allowedRoundTrip(now - sentAt));
-      },
-    };
-    this.roundOf.set(slot, round);
-    return slot;
+  /** When a slot's request went out: its round moves to then. */
+  slotSent(slot: Slot): void {
+    slot.sentAt = this.now();
+    this.restampAt(slot.round, slot.sentAt);
+  }
+
+  /** When a slot's answer arrived: a late one moves its round later still. */
+  slotAnswered(slot: Slot): void {
+    if (slot.sentAt === undefined) return;
+    const now = this.now();
+    // The request reached the server before its answer left it. The window's slack covers an arrival up to
+    // `slackMs` after the stamp, so a round answered more than that after a send is stamped no earlier than the
+    // answer less the slack: a stalled server or path, or a burst of new connections to accept, cannot let its
+    // slots free up early. An API that takes longer than that to answer (its own work, not a late arrival) is
+    // allowed its usual spread of round trips (as far above the median as the quickest is below it).
+    this.restampAt(slot.round, now - this.allowedRoundTrip(now - slot.sentAt));
   }
 
   /** Records a round trip; returns how long one may take without its round being stamped later. */
@@ -282,7 +294,7 @@ export class OutboundRateLimiter {
         }
         if (granted > 0) {
           const round: Round = { nonce, slots: granted, latest: 0, queued: false };
-          for (const w of this.waiters.splice(0, granted)) w.resolve(this.slot(round));
+          for (const w of this.waiters.splice(0, granted)) w.resolve(new Slot(this, round));
         }
         if (granted === 0 && this.waiters.length > 0) {
           await sleep(Math.max(1, waitMs), undefined, { signal: this.stop.signal }).catch(() => undefined);
