@@ -148,11 +148,10 @@ function inFlightList(signal: AbortSignal): InFlight {
     signal.addEventListener(
       'abort',
       () => {
-        for (let h = created.head; h; ) {
-          const next = h.nextInFlight;
-          h.abort();
-          h = next;
-        }
+        // Collected first: aborting one request may settle others (and unlink them) before the walk reaches them.
+        const all: AnswerHandler[] = [];
+        for (let h = created.head; h; h = h.nextInFlight) all.push(h);
+        for (const h of all) h.abort();
       },
       { once: true },
     );
@@ -203,6 +202,7 @@ class AnswerHandler implements Dispatcher.DispatchHandler {
 
   /** The caller's signal fired. */
   abort(): void {
+    if (this.settled) return;
     const reason = new Error('request aborted');
     if (this.controller) this.controller.abort(reason);
     // Still waiting for a socket: answer now rather than when one frees up (onRequestStart then drops it unsent).
