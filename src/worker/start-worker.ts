@@ -82,7 +82,8 @@ export async function startWorker(config: Config, log: Logger, options: StartWor
     const connections = connectionsFor(config.concurrency);
     const client = openS1Client(config, token, connections, metrics, cleanups);
     const force = new AbortController();
-    // Every in-flight request listens to this one signal; hundreds of listeners are expected, not a leak.
+    // Requests to S1 share one listener on it (the S1 client's); each webhook delivery in flight adds its own
+    // (AbortSignal.any), and many at once are expected, not a leak.
     setMaxListeners(0, force.signal);
     const notifier = createNotifier(redis, config, log, { onError: outage.errorListener('notify queue') });
     cleanups.push(() => notifier.close());
