@@ -196,10 +196,7 @@ export function createAssignProcessor(ctx: AssignContext) {
     const { job } = run;
     const message = problemMessage(answer.body);
     const hits = (job.data.r ?? 0) + 1;
-    if (hits > ctx.config.maxRateLimited) {
-      await finish(run, 'failed', 'rate-limited', answer.status, message ?? `rate limited ${hits - 1} times`);
-      throw new UnrecoverableError('rate-limited');
-    }
+    if (hits > ctx.config.maxRateLimited) return fail(run, 'rate-limited', answer.status, message ?? `rate limited ${hits - 1} times`);
     const waitMs = parseRetryAfter(answer.headers['retry-after'], ctx.config.retryAfterMaxMs) ?? Math.max(1000, jitterBackoff(hits, ctx.config.backoffMs));
     // The pause goes first: every worker checks it before each request, so the sooner it is set the fewer
     // requests follow this one into the 429.

@@ -155,8 +155,8 @@ export class OutboundRateLimiter {
     // A 429 measures the server's limit from the log around the rejected request's round as the log stamps it (its
     // latest send, or a late answer less the allowance); taking the request's own send instead would misplace it
     // against rounds stamped late by slow answers (a busy machine: every answer late).
-    const stamp = slot instanceof Slot ? slot.round.latest : undefined;
-    const sent = stamp ? stamp : undefined;
+    // A round never sent has no stamp (0): the 429 is then placed at now.
+    const sent = slot instanceof Slot && slot.round.latest > 0 ? slot.round.latest : undefined;
     const learnt = await this.scripts.learnLimit({
       configured: this.options.rate,
       announced,
