@@ -42,7 +42,13 @@ describe('worker metrics and health', () => {
       expect((await get(`${w.base}/healthz`)).body).toBe('ok\n');
       expect((await e.cli(['import', e.file('m.csv', csvRows(6)), '--batch', 'm'])).code).toBe(0);
       await e.waitDone('m');
-      const { status, body } = await get(`${w.base}/metrics`);
+      // The batch reads done as soon as Redis has the last outcome; the worker counts that outcome when Redis's
+      // answer reaches it, a moment later. So wait until six rows are counted, then check how they are counted.
+      const { status, body } = await waitFor('the worker to count six rows', async () => {
+        const m = await get(`${w.base}/metrics`);
+        const counted = [...m.body.matchAll(/^bulk_assign_rows_total\{outcome="[a-z_]+"\} (\d+)$/gm)].reduce((n, r) => n + Number(r[1]), 0);
+        return counted >= 6 ? m : undefined;
+      }, 10_000);
       expect(status).toBe(200);
       expect(body).toMatch(/^bulk_assign_rows_total\{outcome="assigned"\} 5$/m);
       expect(body).toMatch(/^bulk_assign_rows_total\{outcome="failed"\} 1$/m);

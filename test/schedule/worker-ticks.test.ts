@@ -94,8 +94,11 @@ describe('schedule ticks in worker processes', () => {
     }
     expect(values.join('\n')).toContain('SYNC_AUTH');
     expect(values.join('\n')).not.toContain('SECRET-7c1d');
-    const logs = workers.map((w) => w.out.stdout() + w.out.stderr()).join('');
-    expect(logs).toContain('schedule tick failed');
+    // Each failed tick is logged just after its state is written: wait until all three lines are out.
+    const logs = await waitFor('three failed ticks logged', () => {
+      const all = workers.map((w) => w.out.stdout() + w.out.stderr()).join('');
+      return all.split('"schedule tick failed"').length - 1 >= 3 ? all : undefined;
+    }, 10_000);
     expect(logs).not.toContain('SECRET-7c1d');
   });
 
@@ -155,7 +158,8 @@ describe('schedule ticks in worker processes', () => {
     expect(skipped).toMatchObject({ ticks: 2, skippedTicks: 1, lastTickOutcome: 'skipped', lastBatchId: first.batchId });
     expect(skipped.lastError).toMatch(new RegExp(`^the previous batch ${first.batchId} is still running`));
     expect((await batchesOf('slow')).map((b) => b.batchId)).toEqual([first.batchId]);
-    expect(workers.map((w) => w.out.stdout()).join('')).toContain('"schedule tick skipped"');
+    // Logged just after the state above is written, so it may reach the pipe a moment later.
+    await waitFor('the skip to be logged', () => workers.map((w) => w.out.stdout()).join('').includes('"schedule tick skipped"'), 10_000);
 
     e.sim.clearFaults();
     const b1 = await e.waitDone(first.batchId);
