@@ -52,6 +52,27 @@ const ROUND_TRIPS_LEARNING = 20;
 const RESTAMP_BATCH_MS = 5;
 
 /**
+ * Granting ahead (acquireSlots-7.lua): with a limit in force of at least AHEAD_FROM, a grant round asks for as many
+ * slots again as it has waiters, up to AHEAD_MAX, and this process keeps the ones no waiter took for AHEAD_MS from
+ * its ask; a row that comes meanwhile takes one without a Redis round trip. A busy worker at a high limit otherwise
+ * makes a grant call every few ms and holds each row's connection for it. The stock's short life keeps its slots'
+ * stamps true: a slot sent within it is re-stamped like any other, long before its entry could leave the window.
+ * Slots left when it ends (expired, a pause, a 429, close) are handed back to the log with the next call to Redis,
+ * and before a 429 is measured. Below AHEAD_FROM rounds are paced small anyway, and the gain would be small.
+ */
+export const AHEAD_FROM = 1000;
+const AHEAD_MAX = 64;
+const AHEAD_MS = 50;
+
+/** Slots granted ahead, left over from one round. */
+interface Stock {
+  round: Round;
+  left: number;
+  /** Unusable from this time (options.clock). */
+  until: number;
+}
+
+/**
  * The client side of the rate limit: decides when this process may send a request to S1, under one limit shared by
  * every worker on every machine (not the simulator's src/sim limiter, which plays the server that enforces one).
  * One sliding-window log in Redis: at most `rate` requests in any window. Within a process, waiters queue locally
@@ -77,6 +98,8 @@ export class OutboundRateLimiter {
   private usualRoundTrips = 0;
   /** Rounds whose stamp moved since they were last re-stamped in Redis. */
   private restamps: Round[] = [];
+  /** Slots granted ahead and never used, to hand back: (nonce, slots in the log, slots handed back) triples. */
+  private givenBack: (string | number)[] = [];
   private restampTimer: NodeJS.Timeout | undefined;
   private readonly scripts: LimiterScripts;
   private readonly now: () => number;
@@ -89,8 +112,11 @@ export class OutboundRateLimiter {
    */
   private holdUntil = 0;
   private connectionLost = false;
+  private stock: Stock | undefined;
   private readonly onClose = () => {
     this.connectionLost = true;
+    // The slots may be gone from a Redis that restarts; none is sent until the hold after it is over.
+    this.dropStock();
   };
   private readonly onReady = () => {
     if (!this.connectionLost) return;
@@ -127,14 +153,38 @@ export class OutboundRateLimiter {
    */
   acquire(): Promise<WireObserver> {
     if (this.closed) return Promise.reject(new LimiterClosedError());
+    const stocked = this.takeStocked();
+    if (stocked !== undefined) return Promise.resolve(stocked);
     return new Promise<WireObserver>((resolve, reject) => {
       this.waiters.push({ resolve, reject });
       if (!this.pumping) void this.pump();
     });
   }
 
+  /** A slot granted ahead, if one is left and still fresh. */
+  private takeStocked(): Slot | undefined {
+    const stock = this.stock;
+    if (stock === undefined) return undefined;
+    if (this.now() >= stock.until) {
+      this.dropStock();
+      return undefined;
+    }
+    if (--stock.left === 0) this.stock = undefined;
+    return new Slot(this, stock.round);
+  }
+
+  /** Ends the stock; its slots go back with the next call to Redis (a round's entry is named by its slot count). */
+  private dropStock(): void {
+    const stock = this.stock;
+    if (stock === undefined) return;
+    this.stock = undefined;
+    this.givenBack.push(stock.round.nonce, stock.round.slots, stock.left);
+    stock.round.slots -= stock.left;
+  }
+
   /** Stops every request on every worker for `ms` (a 429's Retry-After); never shortens a longer pause. */
   async pause(ms: number): Promise<void> {
+    this.dropStock();
     if (ms > 0) await this.scripts.extendPause(Math.ceil(ms));
   }
 
@@ -152,6 +202,10 @@ export class OutboundRateLimiter {
       if (announced === this.announced) return announced;
       this.announced = announced;
     }
+    // The limit may be lower now (and a bare 429 says the server is full): no slot granted ahead of it is sent, and
+    // those left are handed back first (the same connection keeps the order), so the measurement does not count them.
+    this.dropStock();
+    if (this.givenBack.length > 0) void this.flushRestamps();
     // A 429 measures the server's limit from the log around the rejected request's round as the log stamps it (its
     // latest send, or a late answer less the allowance); taking the request's own send instead would misplace it
     // against rounds stamped late by slow answers (a busy machine: every answer late).
@@ -178,6 +232,7 @@ export class OutboundRateLimiter {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.dropStock();
     this.stop.abort();
     this.redis.off('close', this.onClose);
     this.redis.off('ready', this.onReady);
@@ -229,13 +284,17 @@ export class OutboundRateLimiter {
     this.restampTimer ??= setTimeout(() => void this.flushRestamps(), RESTAMP_BATCH_MS);
   }
 
-  /** The pending re-stamps as Redis wants them (nonce, slots, age in µs), emptied. */
+  /**
+   * The slots to hand back and the pending re-stamps as Redis wants them (a count and its triples; then nonce, slots,
+   * age in µs triples), emptied. Hand-backs go first: a re-stamp names a round by its slots after them.
+   */
   private takeRestamps(): (string | number)[] {
     clearTimeout(this.restampTimer);
     this.restampTimer = undefined;
-    if (this.restamps.length === 0) return [];
+    const args: (string | number)[] = [this.givenBack.length / 3, ...this.givenBack];
+    this.givenBack = [];
+    if (this.restamps.length === 0) return args;
     const now = this.now();
-    const args: (string | number)[] = [];
     for (const r of this.restamps) {
       r.queued = false;
       args.push(r.nonce, r.slots, Math.round((now - r.latest) * 1000));
@@ -246,7 +305,7 @@ export class OutboundRateLimiter {
 
   private async flushRestamps(): Promise<void> {
     const restamps = this.takeRestamps();
-    if (restamps.length === 0) return;
+    if (restamps.length === 1) return;
     try {
       await this.scripts.restampSlots(this.windowUs, restamps);
     } catch (err) {
@@ -266,12 +325,13 @@ export class OutboundRateLimiter {
         }
         // 500 slots per round is far more than one process needs, and keeps one call's work bounded.
         const wanted = Math.min(this.waiters.length, 500);
+        const ahead = this.options.rate >= AHEAD_FROM ? Math.min(wanted, AHEAD_MAX) : 0;
         const nonce = `${this.nonce}-${this.round++}`;
         let granted: number;
         let waitMs: number;
         const asked = this.now();
         try {
-          const grant = await this.scripts.acquireSlots([this.options.rate, wanted, this.windowUs, nonce, this.paceUs, ...this.probeArgs, ...this.takeRestamps()]);
+          const grant = await this.scripts.acquireSlots([this.options.rate, wanted, this.windowUs, nonce, this.paceUs, ...this.probeArgs, ahead, AHEAD_FROM, ...this.takeRestamps()]);
           ({ granted, waitMs } = grant);
           if (grant.newLimit !== undefined) this.options.onLimitChange?.(grant.newLimit, grant.why);
           // Redis came back while this call was out: the grant may rest on a log it has since lost. Drop it.
@@ -294,7 +354,9 @@ export class OutboundRateLimiter {
         }
         if (granted > 0) {
           const round: Round = { nonce, slots: granted, latest: 0, queued: false };
-          for (const w of this.waiters.splice(0, granted)) w.resolve(new Slot(this, round));
+          const served = this.waiters.splice(0, granted);
+          for (const w of served) w.resolve(new Slot(this, round));
+          if (granted > served.length) this.stock = { round, left: granted - served.length, until: asked + AHEAD_MS };
         }
         if (granted === 0 && this.waiters.length > 0) {
           await sleep(Math.max(1, waitMs), undefined, { signal: this.stop.signal }).catch(() => undefined);

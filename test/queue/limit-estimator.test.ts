@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { globalKeys } from '../../src/queue/keys.js';
-import { OutboundRateLimiter, type OutboundRateLimiterOptions } from '../../src/queue/outbound-rate-limiter.js';
+import { AHEAD_FROM, OutboundRateLimiter, type OutboundRateLimiterOptions } from '../../src/queue/outbound-rate-limiter.js';
 import type { WireObserver } from '../../src/s1/index.js';
 import { redisUrl, uniquePrefix } from '../helpers/test-env.js';
 
@@ -86,7 +86,8 @@ describe('measuring the server limit from a bare 429', () => {
 
   it('counts rounds already trimmed from the log: the tail keeps the rest of the window before a late 429', async () => {
     let clock = 1000;
-    const t = setup('tail', { windowMs: 1000, clock: () => clock });
+    // Below the limit at which slots are granted ahead: the next row must make a grant call, the one that trims.
+    const t = setup('tail', { rate: AHEAD_FROM - 1, windowMs: 1000, clock: () => clock });
     const redisNow = async () => Number((await t.r.time())[0]) * 1_000_000 + Number((await t.r.time())[1]);
     // Granted, and left with their grant stamps (no re-stamp of a send can race the back-dating below).
     await Promise.all(Array.from({ length: 30 }, () => t.limiter.acquire()));

@@ -1,10 +1,11 @@
+import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { maxInWindow } from '../../src/sim/index.js';
 import { globalKeys } from '../../src/queue/keys.js';
 import { loadLimiterScripts } from '../../src/queue/limiter-scripts/limiter-scripts.js';
-import { LimiterClosedError, OutboundRateLimiter } from '../../src/queue/outbound-rate-limiter.js';
+import { AHEAD_FROM, LimiterClosedError, OutboundRateLimiter } from '../../src/queue/outbound-rate-limiter.js';
 import { startRedisServer } from '../helpers/redis-server.js';
 import { redisUrl, uniquePrefix } from '../helpers/test-env.js';
 
@@ -239,20 +240,20 @@ describe('slots stamped with when their requests went out', () => {
     const nonce = member!.slice(0, member!.lastIndexOf(':'));
     expect(await r.get(keys.rateCount)).toBe('1');
     // A send "before" the grant (one slot, sent 5 s ago) changes nothing.
-    expect(await scripts.restampSlots(1_025_000, [nonce, 1, 5_000_000])).toBe(0);
+    expect(await scripts.restampSlots(1_025_000, [0, nonce, 1, 5_000_000])).toBe(0);
     expect(await scores(r, keys.rateLog)).toEqual([granted]);
     // Trimmed (its request waited for a socket longer than a window), then sent: back in the log at its send.
     const trim = () => r.multi().zrem(keys.rateLog, member!).decrby(keys.rateCount, 1).exec();
     await trim();
     const now = await redisNowUs(r);
-    expect(await scripts.restampSlots(1_025_000, [nonce, 1, 0])).toBe(1);
+    expect(await scripts.restampSlots(1_025_000, [0, nonce, 1, 0])).toBe(1);
     expect((await scores(r, keys.rateLog))[0]).toBeGreaterThanOrEqual(now);
     expect(await r.get(keys.rateCount)).toBe('1');
     expect(await r.pttl(keys.rateLog)).toBeGreaterThan(0);
     expect(await r.pttl(keys.rateCount)).toBeGreaterThan(0);
     // A send already out of the window is not worth counting.
     await trim();
-    expect(await scripts.restampSlots(1_025_000, [nonce, 1, 2_000_000])).toBe(0);
+    expect(await scripts.restampSlots(1_025_000, [0, nonce, 1, 2_000_000])).toBe(0);
     expect(await r.get(keys.rateCount)).toBe('0');
   });
 
@@ -279,7 +280,7 @@ describe('slots stamped with when their requests went out', () => {
     const r = conn();
     const keys = globalKeys(uniquePrefix('twice'));
     const scripts = loadLimiterScripts(r, keys);
-    const acquire = () => scripts.acquireSlots([100, 2, 1_025_000, 'same-round', 45_000, 3_000_000, 30_000_000]);
+    const acquire = () => scripts.acquireSlots([100, 2, 1_025_000, 'same-round', 45_000, 3_000_000, 30_000_000, 0, 1000, 0]);
     expect(await acquire()).toMatchObject({ granted: 2, waitMs: 0 });
     expect(await acquire()).toMatchObject({ granted: 2, waitMs: 0 });
     expect(await r.zrange(keys.rateLog, 0, -1)).toEqual(['same-round:2']);
@@ -412,5 +413,144 @@ describe('learning an announced server limit (bare 429s: limit-estimator.test.ts
     expect(Number(await r.hget(keys.rateLearnt, 'limit'))).toBe(10);
     teacher.close();
     follower.close();
+  });
+});
+
+describe('granting ahead at a limit of 1,000/s or more', () => {
+  /** The log's rounds as [member, slots]: one entry per grant call that granted anything. */
+  const rounds = async (r: Redis, key: string) => (await r.zrange(key, 0, -1)).map((m) => [m, slotsOf(m)] as const);
+  const slotsIn = (rs: ReadonlyArray<readonly [string, number]>) => rs.reduce((n, [, s]) => n + s, 0);
+
+  it('a round grants as many again as it has waiters; rows in the next 50 ms take those without asking Redis', async () => {
+    const r = conn();
+    const keys = globalKeys(uniquePrefix('ahead'));
+    const clock = manualClock();
+    const limiter = new OutboundRateLimiter(r, keys, { rate: AHEAD_FROM, clock: clock.now });
+    await Promise.all(Array.from({ length: 10 }, () => limiter.acquire()));
+    const first = await rounds(r, keys.rateLog);
+    const ahead = slotsIn(first) - 10;
+    // The first call had one waiter (the others came while it was out), the second the other nine, or fewer.
+    expect(ahead).toBeGreaterThan(0);
+    expect(ahead).toBeLessThanOrEqual(10);
+    clock.advance(49);
+    for (let i = 0; i < ahead; i++) await limiter.acquire();
+    expect(await rounds(r, keys.rateLog), 'no grant call while slots granted ahead were left').toEqual(first);
+    await limiter.acquire();
+    expect(await rounds(r, keys.rateLog)).toHaveLength(first.length + 1);
+    expect(await r.get(keys.rateCount)).toBe(String(slotsIn(await rounds(r, keys.rateLog))));
+    limiter.close();
+  });
+
+  it('slots granted ahead last 50 ms from the ask, then a row asks Redis again', async () => {
+    const r = conn();
+    const keys = globalKeys(uniquePrefix('ahead-life'));
+    const clock = manualClock();
+    const limiter = new OutboundRateLimiter(r, keys, { rate: 5000, clock: clock.now });
+    await Promise.all(Array.from({ length: 10 }, () => limiter.acquire()));
+    const first = await rounds(r, keys.rateLog);
+    expect(slotsIn(first)).toBeGreaterThan(10);
+    clock.advance(50);
+    await limiter.acquire();
+    expect(await rounds(r, keys.rateLog)).toHaveLength(first.length + 1);
+    limiter.close();
+  });
+
+  it('slots left when the stock ends are handed back with the next call: the log then counts only slots used', async () => {
+    const r = conn();
+    const keys = globalKeys(uniquePrefix('ahead-back'));
+    const clock = manualClock();
+    const limiter = new OutboundRateLimiter(r, keys, { rate: 5000, clock: clock.now });
+    await Promise.all(Array.from({ length: 10 }, () => limiter.acquire()));
+    expect(slotsIn(await rounds(r, keys.rateLog))).toBeGreaterThan(10);
+    const [sent] = await Promise.all([limiter.acquire(), limiter.acquire()]);
+    // Sent, so its round is re-stamped (named by its slots after the hand-back) with the same call.
+    sent!.sent();
+    clock.advance(50);
+    await limiter.acquire();
+    const after = await rounds(r, keys.rateLog);
+    expect(slotsIn(after)).toBe(13 + (after.at(-1)![1] - 1));
+    expect(await r.get(keys.rateCount)).toBe(String(slotsIn(after)));
+
+    limiter.close();
+    await settle();
+    const closed = await rounds(r, keys.rateLog);
+    expect(slotsIn(closed), 'what the last round granted ahead went back on close').toBe(13);
+    expect(await r.get(keys.rateCount)).toBe('13');
+  });
+
+  it('grants nothing ahead below 1,000/s, nor when the limit in force is below it though the configured one is not', async () => {
+    const r = conn();
+    const low = globalKeys(uniquePrefix('ahead-low'));
+    const below = new OutboundRateLimiter(r, low, { rate: AHEAD_FROM - 1 });
+    await Promise.all(Array.from({ length: 10 }, () => below.acquire()));
+    expect(slotsIn(await rounds(r, low.rateLog))).toBe(10);
+    below.close();
+
+    const learnt = globalKeys(uniquePrefix('ahead-learnt'));
+    const limiter = new OutboundRateLimiter(r, learnt, { rate: 2000 });
+    expect(await limiter.learn(900)).toBe(900);
+    await Promise.all(Array.from({ length: 10 }, () => limiter.acquire()));
+    expect(slotsIn(await rounds(r, learnt.rateLog))).toBe(10);
+    limiter.close();
+  });
+
+  it('grants ahead only from room that leaves half the window free for the other workers', async () => {
+    const r = conn();
+    const keys = globalKeys(uniquePrefix('ahead-half'));
+    // Another worker's slots fill half the window (asked without pace, ahead or waiting, 50 a call).
+    const scripts = loadLimiterScripts(r, keys);
+    for (let i = 0; i < 10; i++) {
+      expect(await scripts.acquireSlots([1000, 50, 1_025_000, `other-${i}`, 1, 3_000_000, 30_000_000, 0, AHEAD_FROM, 0])).toMatchObject({ granted: 50 });
+    }
+    const limiter = new OutboundRateLimiter(r, keys, { rate: 1000 });
+    await Promise.all(Array.from({ length: 10 }, () => limiter.acquire()));
+    const mine = (await rounds(r, keys.rateLog)).filter(([m]) => !m.startsWith('other-'));
+    expect(slotsIn(mine)).toBe(10);
+    limiter.close();
+  });
+
+  it('a pause, a lost connection or close drops what is left: the next row asks Redis', async () => {
+    const r = conn();
+    const keys = globalKeys(uniquePrefix('ahead-drop'));
+    const limiter = new OutboundRateLimiter(r, keys, { rate: 5000 });
+    const stocked = async () => {
+      await Promise.all(Array.from({ length: 10 }, () => limiter.acquire()));
+      return rounds(r, keys.rateLog);
+    };
+
+    const beforePause = await stocked();
+    expect(slotsIn(beforePause)).toBeGreaterThan(10);
+    await limiter.pause(100);
+    await limiter.acquire();
+    expect(await rounds(r, keys.rateLog)).toHaveLength(beforePause.length + 1);
+
+    const beforeLoss = await stocked();
+    expect(beforeLoss.length).toBeGreaterThan(beforePause.length + 1);
+    const lostAt = await redisNowUs(r);
+    r.disconnect(true);
+    await once(r, 'ready');
+    // After the hold that follows a reconnect (a window and the slack), from a new grant.
+    await limiter.acquire();
+    expect(Math.max(...(await scores(r, keys.rateLog)))).toBeGreaterThanOrEqual(lostAt + 1_000_000);
+
+    await stocked();
+    limiter.close();
+    await expect(limiter.acquire()).rejects.toBeInstanceOf(LimiterClosedError);
+  });
+
+  it('several limiters at 1,000/s still grant at most the limit in any sliding second', async () => {
+    const keys = globalKeys(uniquePrefix('ahead-window'));
+    const limiters = [0, 1, 2].map(() => new OutboundRateLimiter(conn(), keys, { rate: 1000, slackMs: 0 }));
+    const watched = watchGrants(conn(), keys.rateLog);
+    // Each limiter's rows come 16 at a time, as a worker's freed connections would ask.
+    await Promise.all(limiters.map(async (l) => {
+      for (let i = 0; i < 60; i++) await Promise.all(Array.from({ length: 16 }, () => l.acquire()));
+    }));
+    const grants = await watched.stop();
+    limiters.forEach((l) => l.close());
+    expect(grants.length).toBeGreaterThanOrEqual(3 * 60 * 16);
+    expect(maxInWindow(grants, 1_000_000)).toBeLessThanOrEqual(1000);
+    // 2,880 rows at 1,000/s: the limit bound, at least two full windows after the first grant.
+    expect(grants.at(-1)! - grants[0]!).toBeGreaterThanOrEqual(2_000_000);
   });
 });

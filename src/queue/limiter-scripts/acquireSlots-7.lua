@@ -12,6 +12,10 @@
   without a 429: back to the ceiling (the level before a dip) after ARGV[6], or a quarter above it after ARGV[7]; a
   probe holds once it was used for a window without a 429 (a 429 sends it back to the measurement, learnLimit-5.lua).
   An announced limit holds until the server announces another.
+  Granting ahead: while the limit in force is at least ARGV[9], a call may grant up to ARGV[8] slots beyond those
+  wanted, which the calling process keeps for its next requests for a few ms (outbound-rate-limiter.ts) instead of
+  asking again for each. They come only from room that leaves at least half the window free after them, so another
+  worker never waits on them, and they are logged like any other slot (a slot never used only lowers the rate).
     KEYS[1] rate log (sorted set, see includes/rateLog.lua)
     KEYS[2] pause key (string with a TTL: no grant while it exists)
     KEYS[3] learnt-limit hash
@@ -26,26 +30,33 @@
     ARGV[5] pace interval in µs
     ARGV[6] µs without a 429 before a dip is probed back to the ceiling (first gap)
     ARGV[7] µs without a 429 before the limit is probed above the ceiling (first gap)
-    ARGV[8...] re-stamps as nonce, slots, ageUs triples (applied first, whatever the answer)
+    ARGV[8] slots that may be granted ahead, beyond those wanted
+    ARGV[9] the lowest limit in force at which slots are granted ahead
+    ARGV[10] k, then k triples of slots handed back (includes/giveBack.lua), then re-stamps as nonce, slots, ageUs
+            triples: both applied first, whatever the answer
   Returns:
     {granted, waitMs, newLimit, why}: waitMs is how long until a slot frees up (or the pause ends) when none was
     granted; newLimit is a change of the limit in force this call tells (0: none; each change is told by exactly
     one call, see includes/learntLimit.lua) and why 'measured', 'announced', 'probe' or 'configured'.
-    Granted slots are the log entry `<nonce>:<granted>`.
+    Granted slots (those ahead included) are the log entry `<nonce>:<granted>`.
 ]]
 --- @include "rateLog"
 --- @include "restamp"
+--- @include "giveBack"
 --- @include "probeLimit"
 
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local configured, wanted, window, pace = math.max(1, math.floor(tonumber(ARGV[1]))), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[5])
-if restamp(KEYS[1], KEYS[5], now, window, 8) > 0 then keep(KEYS[1], KEYS[5], window) end
+local restamps = giveBack(KEYS[1], KEYS[5], 10)
+if restamp(KEYS[1], KEYS[5], now, window, restamps) > 0 or restamps > 11 then keep(KEYS[1], KEYS[5], window) end
 local pause = redis.call('PTTL', KEYS[2])
 if pause > 0 then return {0, pause, 0, ''} end
 local limit, probing, newLimit, why = probeLimit(KEYS[3], KEYS[7], configured, now, window, tonumber(ARGV[6]), tonumber(ARGV[7]))
 local inWindow = used(KEYS[1], KEYS[5], window)
 inWindow = inWindow - trim(KEYS[1], KEYS[5], now - window, KEYS[6], 2 * window)
+local ahead = 0
+if limit >= tonumber(ARGV[9]) then ahead = tonumber(ARGV[8]) end
 local free = limit - inWindow
 local wait = 0
 if free <= 0 then
@@ -56,7 +67,7 @@ else
   redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', now - pace)
   -- Every round of the pace interval is still in the window's log (the interval is shorter than the window), so
   -- with fewer slots in the log than the pace allows, the pace cannot bind: no need to read its rounds.
-  if inWindow + wanted > perPace then
+  if inWindow + wanted + ahead > perPace then
     -- At most one entry per round, and rounds are at least a slot each: a twentieth of the limit at the very most.
     local rounds = redis.call('ZRANGE', KEYS[4], 0, -1, 'WITHSCORES')
     local inPace = 0
@@ -74,6 +85,7 @@ if wait > 0 then
   return {0, wait, newLimit, why}
 end
 local n = math.min(free, wanted)
+if ahead > 0 then n = n + math.max(0, math.min(ahead, free - n, limit - inWindow - n - math.ceil(limit / 2))) end
 add(KEYS[1], KEYS[5], now, ARGV[4] .. ':' .. n, n)
 keep(KEYS[1], KEYS[5], window)
 redis.call('ZADD', KEYS[4], now, ARGV[4] .. ':' .. n)

@@ -47,7 +47,7 @@ export interface LearnArgs {
  * round is a hot call). The comment block of each `.lua` file says what it does.
  */
 export interface LimiterScripts {
-  /** ARGV: limit, wanted, windowUs, nonce, paceUs, dipGapUs, upGapUs, then re-stamp triples. */
+  /** ARGV: limit, wanted, windowUs, nonce, paceUs, dipGapUs, upGapUs, ahead, aheadFrom, then re-stamp triples. */
   acquireSlots(args: (string | number)[]): Promise<Grant>;
   restampSlots(windowUs: number, restamps: (string | number)[]): Promise<number>;
   extendPause(ms: number): Promise<number>;
