@@ -20,11 +20,18 @@ export interface AssignWorkerDeps {
   onRowOutcome?: ((outcome: string) => void) | undefined;
 }
 
+/** The row worker, and the recordings of jobs BullMQ failed that are still running (close() waits for neither). */
+export interface AssignWorker {
+  worker: Worker<AssignPayload>;
+  /** Resolves once every failed job recorded so far is recorded, marked or removed: before Redis is closed. */
+  settleFailed(): Promise<unknown>;
+}
+
 /**
  * The BullMQ worker of the `assign` queue: one job per row, through the processor of jobs/assign-user-to-group.ts.
  * Created with `autorun: false`; the caller starts it once everything else is in place.
  */
-export function createAssignWorker(parts: WorkerParts, deps: AssignWorkerDeps): Worker<AssignPayload> {
+export function createAssignWorker(parts: WorkerParts, deps: AssignWorkerDeps): AssignWorker {
   const { config, log, store, reports } = parts;
   // One request per connection (no pipelining), and a permit per connection that a job holds from its rate slot
   // to its answer: requests in flight to S1 never exceed the connections, and no slot waits for a socket.
@@ -72,16 +79,24 @@ export function createAssignWorker(parts: WorkerParts, deps: AssignWorkerDeps): 
     },
   );
   worker.on('error', parts.outage.errorListener('worker'));
-  worker.on('failed', (job, err) => recordIfFinal(parts, job, err));
-  return worker;
+  // BullMQ emits 'failed' and goes on: without waiting for these, a worker stopped right after its last job failed
+  // could close Redis before that job was marked recorded or removed.
+  const recording = new Set<Promise<void>>();
+  worker.on('failed', (job, err) => {
+    const p = recordIfFinal(parts, job, err);
+    if (p === undefined) return;
+    recording.add(p);
+    void p.finally(() => recording.delete(p));
+  });
+  return { worker, settleFailed: () => Promise.all(recording) };
 }
 
 /** A job can fail outside the processor (stalled too often, a bug): give the row its outcome so nothing is lost. */
-function recordIfFinal(parts: WorkerParts, job: Job<AssignPayload> | undefined, err: Error): void {
-  if (!job || job.queueName !== ASSIGN_QUEUE) return;
+function recordIfFinal(parts: WorkerParts, job: Job<AssignPayload> | undefined, err: Error): Promise<void> | undefined {
+  if (!job || job.queueName !== ASSIGN_QUEUE) return undefined;
   const final = err.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1) || /stalled/i.test(err.message);
-  if (!final) return;
-  void recordFailedJob(parts.store, job, parts.log, parts.config.keepFailedJobsHours > 0)
+  if (!final) return undefined;
+  return recordFailedJob(parts.store, job, parts.log, parts.config.keepFailedJobsHours > 0)
     .then((res) => {
       if (res.done && res.batchId) parts.reports.batchDone(res.batchId);
     })

@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { once } from 'node:events';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { globalKeys } from '../../src/queue/keys.js';
 import { spawnCli, waitFor } from '../helpers/cli.js';
 import { csvRows, importAndWork, startE2E, type E2E } from '../helpers/e2e.js';
@@ -65,11 +64,13 @@ describe('a worker stamps its rate slots from the wire', () => {
       // Its answer leaves the simulator 500 ms after it arrived. A worker's first answer has no usual answer time to
       // compare with, so its round is stamped no earlier than that answer less the slack (25 ms); every grant of
       // these three rows (two rounds, 90 ms apart) was made before the first arrival + 200 ms.
-      await sleep(800);
-      const flat = await e.redis.zrange(globalKeys(e.prefix).rateLog, 0, -1, 'WITHSCORES');
-      const stamps = flat.filter((_, i) => i % 2 === 1).map((us) => Number(us) / 1000);
-      // The simulator's clock and Redis' are both the wall clock, read on the same machine.
-      expect(Math.max(...stamps)).toBeGreaterThan(first + 350);
+      // The simulator's clock and Redis' are both the wall clock, read on the same machine. The re-stamp reaches
+      // Redis once the worker has read the answer; until then every stamp is a grant's, before first + 200.
+      const latest = async () => {
+        const flat = await e.redis.zrange(globalKeys(e.prefix).rateLog, 0, -1, 'WITHSCORES');
+        return Math.max(...flat.filter((_, i) => i % 2 === 1).map((us) => Number(us) / 1000));
+      };
+      expect(await waitFor('a stamp after the first answer', async () => ((await latest()) > first + 350 ? latest() : undefined), 10_000)).toBeGreaterThan(first + 350);
       await e.waitDone('wire');
     } finally {
       w.kill('SIGTERM');

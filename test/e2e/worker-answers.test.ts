@@ -45,7 +45,7 @@ beforeAll(async () => {
   e.sim.addFault({ accountUserId: U(rows.status500!), kind: 'status', status: 500 });
   const csv = ['accountUserId,groupId', ...Object.values(rows).map((n) => `${U(n)},${G}`)].join('\n') + '\n';
   // Retry settings are the worker's: the import runs with the defaults (5 attempts), the worker with 3.
-  const env = { S1_MAX_ATTEMPTS: '3', S1_TIMEOUT_MS: '400', S1_BACKOFF_MS: '20' };
+  const env = { S1_MAX_ATTEMPTS: '3', S1_TIMEOUT_MS: '2000', S1_BACKOFF_MS: '20' };
   const imp = await e.cli(['import', e.file('answers.csv', csv), '--batch', 'answers']);
   expect(imp.code).toBe(0);
   const worker = spawnCli(['worker'], e.env(env));
