@@ -73,7 +73,7 @@ export type GlobalKeys = ReturnType<typeof globalKeys>;
 export const ACQUIRE_SLOTS_KEYS = ['rateLog', 'ratePause', 'rateLearnt', 'ratePace', 'rateCount', 'rateTail', 'rateHistory'] as const satisfies readonly (keyof GlobalKeys)[];
 /** KEYS[1..5] of limiter-scripts/learnLimit-5.lua, in its order. */
 export const LEARN_LIMIT_KEYS = ['rateLearnt', 'rateLog', 'rateTail', 'rateRejected', 'rateHistory'] as const satisfies readonly (keyof GlobalKeys)[];
-/** KEYS[1..2] of limiter-scripts/restampSlots-2.lua, in its order. */
-export const RESTAMP_SLOTS_KEYS = ['rateLog', 'rateCount'] as const satisfies readonly (keyof GlobalKeys)[];
+/** KEYS[1..3] of limiter-scripts/restampSlots-3.lua, in its order. */
+export const RESTAMP_SLOTS_KEYS = ['rateLog', 'rateCount', 'rateTail'] as const satisfies readonly (keyof GlobalKeys)[];
 /** The keys the limiter uses: what its constructor needs of {@link globalKeys}. */
 export type LimiterKeys = Pick<GlobalKeys, (typeof ACQUIRE_SLOTS_KEYS)[number] | (typeof LEARN_LIMIT_KEYS)[number]>;

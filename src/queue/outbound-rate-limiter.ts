@@ -113,6 +113,22 @@ export class OutboundRateLimiter {
   private holdUntil = 0;
   private connectionLost = false;
   private stock: Stock | undefined;
+  /** Ends a stock left unused (an idle worker), so its slots go back without waiting for this process' next call. */
+  private stockTimer: NodeJS.Timeout | undefined;
+  /** Moves on each drop: a grant that was out meanwhile keeps nothing ahead (it was asked before the drop). */
+  private stockEpoch = 0;
+  private readonly onStockTimer = () => {
+    this.stockTimer = undefined;
+    const stock = this.stock;
+    if (stock === undefined) return;
+    const ms = stock.until - this.now();
+    if (ms > 0) {
+      this.stockTimer = setTimeout(this.onStockTimer, ms).unref();
+      return;
+    }
+    this.dropStock();
+    void this.flushRestamps();
+  };
   private readonly onClose = () => {
     this.connectionLost = true;
     // The slots may be gone from a Redis that restarts; none is sent until the hold after it is over.
@@ -169,17 +185,39 @@ export class OutboundRateLimiter {
       this.dropStock();
       return undefined;
     }
-    if (--stock.left === 0) this.stock = undefined;
+    if (--stock.left === 0) {
+      this.stock = undefined;
+      clearTimeout(this.stockTimer);
+      this.stockTimer = undefined;
+    }
     return new Slot(this, stock.round);
+  }
+
+  private keepStock(round: Round, left: number, until: number): void {
+    this.stock = { round, left, until };
+    this.stockTimer = setTimeout(this.onStockTimer, Math.max(1, until - this.now())).unref();
   }
 
   /** Ends the stock; its slots go back with the next call to Redis (a round's entry is named by its slot count). */
   private dropStock(): void {
+    this.stockEpoch++;
+    clearTimeout(this.stockTimer);
+    this.stockTimer = undefined;
     const stock = this.stock;
     if (stock === undefined) return;
     this.stock = undefined;
-    this.givenBack.push(stock.round.nonce, stock.round.slots, stock.left);
-    stock.round.slots -= stock.left;
+    this.handBack(stock.round, stock.left);
+  }
+
+  private handBack(round: Round, slots: number): void {
+    this.givenBack.push(round.nonce, round.slots, slots);
+    round.slots -= slots;
+  }
+
+  /** Hand-backs a failed call carried (`args` from takeRestamps) go with the next one: renaming twice is harmless. */
+  private handBackAgain(args: (string | number)[]): void {
+    const k = Number(args[0]);
+    if (k > 0) this.givenBack.push(...args.slice(1, 1 + 3 * k));
   }
 
   /** Stops every request on every worker for `ms` (a 429's Retry-After); never shortens a longer pause. */
@@ -309,6 +347,7 @@ export class OutboundRateLimiter {
     try {
       await this.scripts.restampSlots(this.windowUs, restamps);
     } catch (err) {
+      this.handBackAgain(restamps);
       // These entries keep their grant time, a few ms early; grants stop too while Redis is away.
       if (!this.closed) this.options.onError?.(err);
     }
@@ -330,8 +369,10 @@ export class OutboundRateLimiter {
         let granted: number;
         let waitMs: number;
         const asked = this.now();
+        const epoch = this.stockEpoch;
+        const carried = this.takeRestamps();
         try {
-          const grant = await this.scripts.acquireSlots([this.options.rate, wanted, this.windowUs, nonce, this.paceUs, ...this.probeArgs, ahead, AHEAD_FROM, ...this.takeRestamps()]);
+          const grant = await this.scripts.acquireSlots([this.options.rate, wanted, this.windowUs, nonce, this.paceUs, ...this.probeArgs, ahead, AHEAD_FROM, ...carried]);
           ({ granted, waitMs } = grant);
           if (grant.newLimit !== undefined) this.options.onLimitChange?.(grant.newLimit, grant.why);
           // Redis came back while this call was out: the grant may rest on a log it has since lost. Drop it.
@@ -347,6 +388,7 @@ export class OutboundRateLimiter {
           this.droppedInARow = 0;
         } catch (err) {
           // Redis is briefly gone (restart, failover): keep the waiters and try again rather than failing rows.
+          this.handBackAgain(carried);
           if (this.closed) break;
           this.options.onError?.(err);
           waitMs = 500;
@@ -356,7 +398,14 @@ export class OutboundRateLimiter {
           const round: Round = { nonce, slots: granted, latest: 0, queued: false };
           const served = this.waiters.splice(0, granted);
           for (const w of served) w.resolve(new Slot(this, round));
-          if (granted > served.length) this.stock = { round, left: granted - served.length, until: asked + AHEAD_MS };
+          if (granted > served.length) {
+            // Kept only if nothing dropped the stock while the grant was out (a pause, a 429, close): else handed back.
+            if (epoch === this.stockEpoch && !this.closed) this.keepStock(round, granted - served.length, asked + AHEAD_MS);
+            else {
+              this.handBack(round, granted - served.length);
+              void this.flushRestamps();
+            }
+          }
         }
         if (granted === 0 && this.waiters.length > 0) {
           await sleep(Math.max(1, waitMs), undefined, { signal: this.stop.signal }).catch(() => undefined);

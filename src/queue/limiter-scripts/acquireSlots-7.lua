@@ -1,7 +1,7 @@
 --[[
   The global sliding-window limiter. Grants up to ARGV[2] request slots now if the log has room, all stamped with
   Redis' own clock (one clock for every worker on every machine); each round is stamped again once its requests
-  are written to the socket, and later still if answered late (restampSlots-2.lua, or the re-stamps carried by this
+  are written to the socket, and later still if answered late (restampSlots-3.lua, or the re-stamps carried by this
   call), so the log holds when requests reached the server as nearly as the client can tell, not when they were
   allowed to. Besides the window (at most `limit` in any window), grants are paced: at most ceil(limit/20) in any
   pace interval. Bursts of a whole window's worth of requests contend for sockets and CPU and reach the server with
@@ -12,10 +12,11 @@
   without a 429: back to the ceiling (the level before a dip) after ARGV[6], or a quarter above it after ARGV[7]; a
   probe holds once it was used for a window without a 429 (a 429 sends it back to the measurement, learnLimit-5.lua).
   An announced limit holds until the server announces another.
-  Granting ahead: while the limit in force is at least ARGV[9], a call may grant up to ARGV[8] slots beyond those
-  wanted, which the calling process keeps for its next requests for a few ms (outbound-rate-limiter.ts) instead of
-  asking again for each. They come only from room that leaves at least half the window free after them, so another
-  worker never waits on them, and they are logged like any other slot (a slot never used only lowers the rate).
+  Granting ahead: while the limit in force is at least ARGV[9] and no bare 429 came in the last three windows, a
+  call may grant up to ARGV[8] slots beyond those wanted, which the calling process keeps for its next requests for
+  a few ms (outbound-rate-limiter.ts) instead of asking again for each. They come only from room that leaves at
+  least half the window and half the pace interval free after them, so another worker does not wait on them; they
+  are logged like any other slot, and those never used are handed back (includes/giveBack.lua).
     KEYS[1] rate log (sorted set, see includes/rateLog.lua)
     KEYS[2] pause key (string with a TTL: no grant while it exists)
     KEYS[3] learnt-limit hash
@@ -49,14 +50,18 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local configured, wanted, window, pace = math.max(1, math.floor(tonumber(ARGV[1]))), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[5])
 local restamps = giveBack(KEYS[1], KEYS[5], 10)
-if restamp(KEYS[1], KEYS[5], now, window, restamps) > 0 or restamps > 11 then keep(KEYS[1], KEYS[5], window) end
+if restamp(KEYS[1], KEYS[5], KEYS[6], now, window, restamps) > 0 or restamps > 11 then keep(KEYS[1], KEYS[5], window) end
 local pause = redis.call('PTTL', KEYS[2])
 if pause > 0 then return {0, pause, 0, ''} end
 local limit, probing, newLimit, why = probeLimit(KEYS[3], KEYS[7], configured, now, window, tonumber(ARGV[6]), tonumber(ARGV[7]))
 local inWindow = used(KEYS[1], KEYS[5], window)
 inWindow = inWindow - trim(KEYS[1], KEYS[5], now - window, KEYS[6], 2 * window)
 local ahead = 0
-if limit >= tonumber(ARGV[9]) then ahead = tonumber(ARGV[8]) end
+if limit >= tonumber(ARGV[9]) and tonumber(ARGV[8]) > 0 then
+  -- Right after a 429 the server is full and its limit is being measured: slots nobody asked for would only muddy that.
+  local last429 = tonumber(redis.call('HGET', KEYS[3], 'last429') or '')
+  if not (last429 and now - last429 < 3 * window) then ahead = tonumber(ARGV[8]) end
+end
 local free = limit - inWindow
 local wait = 0
 if free <= 0 then
@@ -76,6 +81,8 @@ else
       wait = tonumber(rounds[2]) + pace - now
     else
       free = math.min(free, perPace - inPace)
+      -- Ahead only from the first half of the pace interval's allowance too.
+      ahead = math.max(0, math.min(ahead, perPace - inPace - wanted - math.ceil(perPace / 2)))
     end
   end
 end
@@ -84,12 +91,13 @@ if wait > 0 then
   if wait < 1 then wait = 1 end
   return {0, wait, newLimit, why}
 end
-local n = math.min(free, wanted)
+local asked = math.min(free, wanted)
+local n = asked
 if ahead > 0 then n = n + math.max(0, math.min(ahead, free - n, limit - inWindow - n - math.ceil(limit / 2))) end
 add(KEYS[1], KEYS[5], now, ARGV[4] .. ':' .. n, n)
 keep(KEYS[1], KEYS[5], window)
 redis.call('ZADD', KEYS[4], now, ARGV[4] .. ':' .. n)
 redis.call('PEXPIRE', KEYS[4], math.ceil(pace / 1000) * 2)
--- A probe is judged on traffic that used it: the most slots in the window while it lasts.
-if probing and inWindow + n > probing then redis.call('HSET', KEYS[3], 'peak', inWindow + n) end
+-- A probe is judged on traffic that used it: the most slots in the window while it lasts (none granted ahead).
+if probing and inWindow + asked > probing then redis.call('HSET', KEYS[3], 'peak', inWindow + asked) end
 return {n, 0, newLimit, why}
