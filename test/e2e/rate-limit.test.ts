@@ -47,7 +47,9 @@ describe('the global rate limit at 1,000/s, where a worker is granted slots ahea
     expect(s.posts).toBe(3500);
     expect(s.maxInAnySecond).toBeLessThanOrEqual(1000);
     expect(s.byStatus['429']).toBeUndefined();
-    expect(s.lastAt! - s.firstAt!).toBeGreaterThan(2 * 1000);
+    // The limit was reached, not merely respected by workers too slow to reach it (measured: 1,000 every run, also
+    // with two other processes spinning on the two cores).
+    expect(s.maxInAnySecond).toBeGreaterThanOrEqual(800);
   }, 120_000);
 });
 
