@@ -7,6 +7,7 @@ import type { AuthGate } from './auth-gate.js';
 import type { Reachability } from './reachability.js';
 import { jobsInHand } from './capacity.js';
 import { recordFailedJob } from './reconcile-on-start.js';
+import { pendingWork } from './pending-work.js';
 import type { WorkerParts } from './worker-parts.js';
 
 export interface AssignWorkerDeps {
@@ -81,14 +82,12 @@ export function createAssignWorker(parts: WorkerParts, deps: AssignWorkerDeps): 
   worker.on('error', parts.outage.errorListener('worker'));
   // BullMQ emits 'failed' and goes on: without waiting for these, a worker stopped right after its last job failed
   // could close Redis before that job was marked recorded or removed.
-  const recording = new Set<Promise<void>>();
+  const recording = pendingWork();
   worker.on('failed', (job, err) => {
     const p = recordIfFinal(parts, job, err);
-    if (p === undefined) return;
-    recording.add(p);
-    void p.finally(() => recording.delete(p));
+    if (p !== undefined) recording.track(p);
   });
-  return { worker, settleFailed: () => Promise.all(recording) };
+  return { worker, settleFailed: recording.settle };
 }
 
 /** A job can fail outside the processor (stalled too often, a bug): give the row its outcome so nothing is lost. */

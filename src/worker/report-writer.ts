@@ -3,6 +3,7 @@ import type { Logger } from '../log/logger.js';
 import type { Notifier } from '../notify/index.js';
 import type { BatchStore } from '../queue/index.js';
 import { writeReport } from '../report/index.js';
+import { pendingWork } from './pending-work.js';
 
 /** Writes the report of each batch this worker finished; `settle()` waits for those still being written. */
 export interface ReportWriter {
@@ -13,7 +14,7 @@ export interface ReportWriter {
 /** After the report: the batch.finished notification (queued, never awaited by the batch), then `onWritten`. */
 export function createReportWriter(store: BatchStore, reportDir: string, log: Logger, notifier: Notifier, onWritten?: (batchId: string) => void): ReportWriter {
   // close() waits for these, so a worker stopped right after a batch finished still leaves its report.
-  const inFlight = new Set<Promise<void>>();
+  const writing = pendingWork();
   return {
     batchDone(batchId) {
       const p: Promise<void> = writeReport(store, batchId, join(reportDir, batchId)).then(
@@ -24,9 +25,8 @@ export function createReportWriter(store: BatchStore, reportDir: string, log: Lo
         },
         (err: unknown) => log.error({ batchId, err }, 'batch finished but the report could not be written'),
       );
-      inFlight.add(p);
-      void p.finally(() => inFlight.delete(p));
+      writing.track(p);
     },
-    settle: () => Promise.all(inFlight),
+    settle: writing.settle,
   };
 }

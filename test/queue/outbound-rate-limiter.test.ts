@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { maxInWindow } from '../../src/sim/index.js';
 import { globalKeys } from '../../src/queue/keys.js';
 import { loadLimiterScripts } from '../../src/queue/limiter-scripts/limiter-scripts.js';
-import { AHEAD_FROM, LimiterClosedError, OutboundRateLimiter } from '../../src/queue/outbound-rate-limiter.js';
+import { AHEAD_FROM, LimiterClosedError, OutboundRateLimiter, type OutboundRateLimiterOptions } from '../../src/queue/outbound-rate-limiter.js';
 import { startRedisServer } from '../helpers/redis-server.js';
 import { redisUrl, uniquePrefix } from '../helpers/test-env.js';
 
@@ -444,13 +444,27 @@ describe('granting ahead at a limit of 1,000/s or more', () => {
   /** The log's rounds as [member, slots]: one entry per grant call that granted anything. */
   const rounds = async (r: Redis, key: string) => (await r.zrange(key, 0, -1)).map((m) => [m, slotsOf(m)] as const);
   const slotsIn = (rs: ReadonlyArray<readonly [string, number]>) => rs.reduce((n, [, s]) => n + s, 0);
+  /** Ten rows asking at once, as a worker's freed connections would. */
+  const tenRows = (l: OutboundRateLimiter) => Promise.all(Array.from({ length: 10 }, () => l.acquire()));
+  /** The slots a fresh limiter's grants put in the log for ten rows; `lastBare429` sets when a 429 came (µs ago). */
+  const slotsForTenRows = async (r: Redis, options: OutboundRateLimiterOptions, lastBare429?: { usAgo: number }, learn?: number) => {
+    const keys = globalKeys(uniquePrefix('ahead-ten'));
+    if (lastBare429) await r.hset(keys.rateLearnt, 'last429', (await redisNowUs(r)) - lastBare429.usAgo);
+    const limiter = new OutboundRateLimiter(r, keys, options);
+    if (learn !== undefined) expect(await limiter.learn(learn)).toBe(learn);
+    await tenRows(limiter);
+    // Read before close(), which hands back what was granted ahead.
+    const slots = slotsIn(await rounds(r, keys.rateLog));
+    limiter.close();
+    return slots;
+  };
 
   it('a round grants as many again as it has waiters; rows in the next 50 ms take those without asking Redis', async () => {
     const r = conn();
     const keys = globalKeys(uniquePrefix('ahead'));
     const clock = manualClock();
     const limiter = new OutboundRateLimiter(r, keys, { rate: AHEAD_FROM, clock: clock.now });
-    await Promise.all(Array.from({ length: 10 }, () => limiter.acquire()));
+    await tenRows(limiter);
     const first = await rounds(r, keys.rateLog);
     const ahead = slotsIn(first) - 10;
     // The first call had one waiter (the others came while it was out), the second the other nine, or fewer.
@@ -470,7 +484,7 @@ describe('granting ahead at a limit of 1,000/s or more', () => {
     const keys = globalKeys(uniquePrefix('ahead-life'));
     const clock = manualClock();
     const limiter = new OutboundRateLimiter(r, keys, { rate: 5000, clock: clock.now });
-    await Promise.all(Array.from({ length: 10 }, () => limiter.acquire()));
+    await tenRows(limiter);
     const first = await rounds(r, keys.rateLog);
     expect(slotsIn(first)).toBeGreaterThan(10);
     clock.advance(50);
@@ -484,7 +498,7 @@ describe('granting ahead at a limit of 1,000/s or more', () => {
     const keys = globalKeys(uniquePrefix('ahead-back'));
     const clock = manualClock();
     const limiter = new OutboundRateLimiter(r, keys, { rate: 5000, clock: clock.now });
-    await Promise.all(Array.from({ length: 10 }, () => limiter.acquire()));
+    await tenRows(limiter);
     expect(slotsIn(await rounds(r, keys.rateLog))).toBeGreaterThan(10);
     const [sent] = await Promise.all([limiter.acquire(), limiter.acquire()]);
     // Sent, so its round is re-stamped (named by its slots after the hand-back) with the same call.
@@ -504,33 +518,12 @@ describe('granting ahead at a limit of 1,000/s or more', () => {
 
   it('grants nothing ahead below 1,000/s, nor when the limit in force is below it though the configured one is not', async () => {
     const r = conn();
-    const low = globalKeys(uniquePrefix('ahead-low'));
-    const below = new OutboundRateLimiter(r, low, { rate: AHEAD_FROM - 1 });
-    await Promise.all(Array.from({ length: 10 }, () => below.acquire()));
-    expect(slotsIn(await rounds(r, low.rateLog))).toBe(10);
-    below.close();
-
-    const learnt = globalKeys(uniquePrefix('ahead-learnt'));
-    const limiter = new OutboundRateLimiter(r, learnt, { rate: 2000 });
-    expect(await limiter.learn(900)).toBe(900);
-    await Promise.all(Array.from({ length: 10 }, () => limiter.acquire()));
-    expect(slotsIn(await rounds(r, learnt.rateLog))).toBe(10);
-    limiter.close();
-
+    expect(await slotsForTenRows(r, { rate: AHEAD_FROM - 1 })).toBe(10);
+    expect(await slotsForTenRows(r, { rate: 2000 }, undefined, 900)).toBe(10);
     // Nor within three windows of a bare 429 (the configured limit still in force): its measurement is under way.
-    const after429 = globalKeys(uniquePrefix('ahead-429'));
-    await r.hset(after429.rateLearnt, 'last429', (await redisNowUs(r)) - 2_500_000);
-    const full = new OutboundRateLimiter(r, after429, { rate: 2000 });
-    await Promise.all(Array.from({ length: 10 }, () => full.acquire()));
-    expect(slotsIn(await rounds(r, after429.rateLog))).toBe(10);
-    full.close();
+    expect(await slotsForTenRows(r, { rate: 2000 }, { usAgo: 2_500_000 })).toBe(10);
     // A 429 longer ago than that leaves it alone.
-    const later = globalKeys(uniquePrefix('ahead-429-old'));
-    await r.hset(later.rateLearnt, 'last429', (await redisNowUs(r)) - 3_200_000);
-    const again = new OutboundRateLimiter(r, later, { rate: 2000 });
-    await Promise.all(Array.from({ length: 10 }, () => again.acquire()));
-    expect(slotsIn(await rounds(r, later.rateLog))).toBeGreaterThan(10);
-    again.close();
+    expect(await slotsForTenRows(r, { rate: 2000 }, { usAgo: 3_200_000 })).toBeGreaterThan(10);
   });
 
   it('grants ahead only from room that leaves half the window free for the other workers', async () => {
@@ -542,7 +535,7 @@ describe('granting ahead at a limit of 1,000/s or more', () => {
       expect(await scripts.acquireSlots([1000, 50, 1_025_000, `other-${i}`, 1, 3_000_000, 30_000_000, 0, AHEAD_FROM, 0])).toMatchObject({ granted: 50 });
     }
     const limiter = new OutboundRateLimiter(r, keys, { rate: 1000 });
-    await Promise.all(Array.from({ length: 10 }, () => limiter.acquire()));
+    await tenRows(limiter);
     const mine = (await rounds(r, keys.rateLog)).filter(([m]) => !m.startsWith('other-'));
     expect(slotsIn(mine)).toBe(10);
     limiter.close();
@@ -555,7 +548,7 @@ describe('granting ahead at a limit of 1,000/s or more', () => {
     const clock = manualClock();
     const limiter = new OutboundRateLimiter(r, keys, { rate: 5000, clock: clock.now });
     const stocked = async () => {
-      await Promise.all(Array.from({ length: 10 }, () => limiter.acquire()));
+      await tenRows(limiter);
       const rs = await rounds(r, keys.rateLog);
       expect(slotsIn(rs), 'slots were granted ahead').toBeGreaterThan(slotsIn(rs.slice(0, -1)) + 10);
       return rs;

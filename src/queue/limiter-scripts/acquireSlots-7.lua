@@ -49,8 +49,9 @@
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local configured, wanted, window, pace = math.max(1, math.floor(tonumber(ARGV[1]))), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[5])
-local restamps = giveBack(KEYS[1], KEYS[5], 10)
-if restamp(KEYS[1], KEYS[5], KEYS[6], now, window, restamps) > 0 or restamps > 11 then keep(KEYS[1], KEYS[5], window) end
+local restamps, handedBack = giveBack(KEYS[1], KEYS[5], 10)
+-- Kept alive also after a hand-back: one that emptied the log and added its entry again left the key without a TTL.
+if restamp(KEYS[1], KEYS[5], KEYS[6], now, window, restamps) > 0 or handedBack > 0 then keep(KEYS[1], KEYS[5], window) end
 local pause = redis.call('PTTL', KEYS[2])
 if pause > 0 then return {0, pause, 0, ''} end
 local limit, probing, newLimit, why = probeLimit(KEYS[3], KEYS[7], configured, now, window, tonumber(ARGV[6]), tonumber(ARGV[7]))

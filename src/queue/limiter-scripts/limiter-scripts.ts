@@ -47,8 +47,9 @@ export interface LearnArgs {
  * round is a hot call). The comment block of each `.lua` file says what it does.
  */
 export interface LimiterScripts {
-  /** ARGV: limit, wanted, windowUs, nonce, paceUs, dipGapUs, upGapUs, ahead, aheadFrom, then re-stamp triples. */
+  /** ARGV: limit, wanted, windowUs, nonce, paceUs, dipGapUs, upGapUs, ahead, aheadFrom, then hand-backs and re-stamps. */
   acquireSlots(args: (string | number)[]): Promise<Grant>;
+  /** `restamps`: a count k and k hand-back triples, then re-stamp triples (restampSlots-3.lua). */
   restampSlots(windowUs: number, restamps: (string | number)[]): Promise<number>;
   extendPause(ms: number): Promise<number>;
   learnLimit(args: LearnArgs): Promise<Learnt>;

@@ -15,7 +15,7 @@
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local window = tonumber(ARGV[1])
-local restamps = giveBack(KEYS[1], KEYS[2], 2)
+local restamps, handedBack = giveBack(KEYS[1], KEYS[2], 2)
 local moved = restamp(KEYS[1], KEYS[2], KEYS[3], now, window, restamps)
-if moved > 0 or restamps > 3 then keep(KEYS[1], KEYS[2], window) end
+if moved > 0 or handedBack > 0 then keep(KEYS[1], KEYS[2], window) end
 return moved

@@ -4,7 +4,7 @@
   the server's limit does not count them as accepted requests. ARGV from `from`: a count k, then k triples (round
   nonce, slots of its entry, slots handed back). The round's entry keeps its stamp under its smaller count; a round
   no longer in the log (trimmed, lost with a Redis restart, or already handed back by a call that ran twice) is left
-  alone. Returns the index of the first ARGV after the list.
+  alone. Returns the index of the first ARGV after the list, and how many rounds were listed.
 ]]
 --- @include "rateLog"
 
@@ -22,5 +22,5 @@ local function giveBack(logKey, countKey, from)
       redis.call('DECRBY', countKey, back)
     end
   end
-  return from + 1 + 3 * k
+  return from + 1 + 3 * k, k
 end
