@@ -113,7 +113,7 @@ async function main(): Promise<number> {
     const machine = describeMachine();
     const load = loadSampler.stop();
     console.log(`\nbulk-assign bench (${args.quick ? 'quick' : 'full'} run, ${durationSeconds.toFixed(0)} s, ${machine.cpus} x ${machine.cpuModel}, node ${machine.node}, redis ${machine.redis}; code ${code.commit}${code.dirty ? ' + uncommitted changes in src/ or jobs/' : ''}; 1-min load average during the run: mean ${load.mean}, max ${load.max})`);
-    console.log('figures: median over repetitions (min..max); ratio = median of the per-repetition ratios (ours / the baseline run right after it), or our median / the baseline median when the baseline is not run per repetition\n');
+    console.log('figures: median over repetitions (min..max); ratio = median of the per-repetition ratios (ours / the baseline run right after it, or / the mean of the two baseline runs around it where they bracket ours), or our median / the baseline median when the baseline is not run per repetition\n');
     console.log(formatTable(rows));
     const notes = rows.filter((r) => r.note);
     if (notes.length > 0) console.log(`\nnotes:\n${notes.map((r) => `  #${r.scenario} ${r.figure}: ${r.note}`).join('\n')}`);

@@ -41,12 +41,20 @@ function ratioOfMedians(value: Summary, baseline: Summary | null): number | null
  * Ours against the baseline. When both sides have one value per repetition (each repetition runs ours and then the
  * baseline, back to back), the median of the per-repetition ratios: the machine's speed drifts by a third within
  * minutes, and a pair measured seconds apart shares its drift, while the two medians can come from different
- * minutes. Otherwise (a fixed baseline, or different counts) our median over the baseline's median.
+ * minutes. When the baseline has one value more than ours, it **brackets** ours (baseline, ours, baseline, ours, ...,
+ * baseline: each of ours runs between two baseline runs, the one after it shared with the next): each repetition is
+ * set against the mean of the baseline runs on either side of it, which cancels a drift that goes one way over the
+ * three runs instead of charging all of it to whichever side ran second. Otherwise (a fixed baseline, or other
+ * counts) our median over the baseline's median.
  */
 export function ratioOf(value: Summary, baseline: Summary | null): number | null {
   const n = value.values.length;
-  if (baseline && n > 1 && baseline.values.length === n && baseline.values.every((b) => b !== 0)) {
-    return summarize(value.values.map((v, i) => v / baseline.values[i]!)).median;
+  const b = baseline?.values ?? [];
+  if (n > 1 && b.length === n && b.every((x) => x !== 0)) {
+    return summarize(value.values.map((v, i) => v / b[i]!)).median;
+  }
+  if (n >= 1 && b.length === n + 1 && b.every((x) => x !== 0)) {
+    return summarize(value.values.map((v, i) => v / ((b[i]! + b[i + 1]!) / 2))).median;
   }
   return ratioOfMedians(value, baseline);
 }

@@ -19,6 +19,28 @@ describe('bench ratio', () => {
     expect(judged.ratioOfMedians).toBeCloseTo(0.45, 10);
   });
 
+  it('sets each repetition against the mean of the baseline runs either side of it when the baseline brackets ours', () => {
+    // The machine slows steadily: baseline 10,000 / 8,000 / 6,000 / 4,000 with ours between each two, at 0.9x of the
+    // speed of its own moment (the mean of its neighbours). Against the run after, each pair would read 1.01-1.13x;
+    // against the run before, 0.75-0.81x.
+    const ours = summarize([8_100, 6_300, 4_500]);
+    const base = summarize([10_000, 8_000, 6_000, 4_000]);
+    expect(ratioOf(ours, base)).toBeCloseTo(0.9, 10);
+    const judged = judge(ours, base, { kind: 'ratio-min', value: 0.85, text: '' });
+    expect(judged.pass).toBe(true);
+    // Speed jumping between runs: baseline 10,000 / 4,000 / 6,000 / 12,000, ours at 0.9x of the mean of its two
+    // neighbours (7,000, 5,000, 9,000). The medians would say 6,300 / 8,000 = 0.79x; pairing each with the run
+    // before it alone, 1.13x.
+    const jumpy = judge(summarize([6_300, 4_500, 8_100]), summarize([10_000, 4_000, 6_000, 12_000]), { kind: 'ratio-min', value: 0.85, text: '' });
+    expect(jumpy.ratio).toBeCloseTo(0.9, 10);
+    expect(jumpy.ratioOfMedians).toBeCloseTo(0.7875, 10);
+    expect(jumpy.pass).toBe(true);
+    // One repetition, two baseline runs around it.
+    expect(ratioOf(summarize([4_500]), summarize([6_000, 4_000]))).toBeCloseTo(0.9, 10);
+    // A zero among the baseline runs cannot be divided by: the medians decide.
+    expect(ratioOf(summarize([5, 6]), summarize([0, 10, 10]))).toBeCloseTo(0.55, 10);
+  });
+
   it('falls back to the ratio of medians when the baseline is not one value per repetition', () => {
     expect(ratioOf(summarize([90, 97, 100]), summarize([100]))).toBeCloseTo(0.97, 10);
     // A zero in the baseline cannot be divided by: the medians decide.
