@@ -6,32 +6,13 @@ import { loadBatchScripts, type BatchScripts } from './batch-scripts/batch-scrip
 import { batchKeys, globalKeys, importLockKey, outcomeScriptKeys, type BatchKeys, type GlobalKeys, type OutcomeScriptKeys } from './keys.js';
 import { toStatus, type BatchStatus } from './batch-status.js';
 import { readLimitHistory, type LimitChange } from './limit-history.js';
-import { OUTCOME_CODE, type FailureDetail, type Outcome } from './outcomes.js';
+import { type FailureDetail, type Outcome } from './outcomes.js';
+import { MAX_ROWS_PER_CALL, OutcomeGroupCommit, outcomeRow, type RecordResult } from './outcome-group-commit.js';
+
+export type { RecordResult };
 
 // The batch's view lives in batch-status.ts; re-exported for the modules that read it with the store.
 export { countsOf, toStatus, type BatchStatus } from './batch-status.js';
-
-export interface RecordResult {
-  /** The outcome was new or different: counters moved, a log line is due. */
-  changed: boolean;
-  /** This call completed the batch: the caller writes the report. */
-  done: boolean;
-}
-
-/** Rows per outcome script call: keeps one call's time in Redis to a few ms. */
-const MAX_ROWS_PER_CALL = 500;
-
-interface PendingOutcome {
-  row: string;
-  resolve: (r: RecordResult) => void;
-  reject: (err: unknown) => void;
-}
-
-/** A batch's rows waiting for the outcome script, and whether a call of it is out. */
-interface PendingBatch {
-  rows: PendingOutcome[];
-  sending: boolean;
-}
 
 /**
  * Batch records and exactly-once outcome accounting in Redis, as operations: its connection, keys and scripts stay
@@ -102,64 +83,26 @@ export class BatchStore {
   }
 
   /**
-   * Records one row's final outcome exactly once (see batch-scripts/recordOutcomes-5.lua), coalesced: rows of the
-   * same batch share one script call, and a batch has at most one call in flight. Rows that come while it is out
-   * wait for it and go together in the next (group commit): a busy worker finishes many rows per turn of its event
-   * loop and more while Redis answers, and each call costs the worker a socket write and Redis a script run beyond
-   * its rows. Each caller still learns its own row's result; the one whose row completed the batch is told `done`.
+   * Records one row's final outcome exactly once (see batch-scripts/recordOutcomes-5.lua), in one script call with the
+   * other rows of its batch that finish meanwhile (outcome-group-commit.ts). Each caller learns its own row's result;
+   * the one whose row completed the batch is told `done`.
    */
   recordOutcomeCoalesced(batchId: string, d: FailureDetail, mode: 'set' | 'if-absent' = 'set', countRequestAs?: number | string): Promise<RecordResult> {
-    return new Promise<RecordResult>((resolve, reject) => {
-      let batch = this.pending.get(batchId);
-      if (batch === undefined) {
-        batch = { rows: [], sending: false };
-        this.pending.set(batchId, batch);
-      }
-      batch.rows.push({ row: this.outcomeRow(d, mode, countRequestAs), resolve, reject });
-      if (!batch.sending && !this.flushScheduled) {
-        this.flushScheduled = true;
-        setImmediate(() => this.flushOutcomes());
-      }
-    });
+    return this.outcomes.add(batchId, outcomeRow(d, mode, countRequestAs));
   }
 
-  private readonly pending = new Map<string, PendingBatch>();
-  private flushScheduled = false;
-
-  private flushOutcomes(): void {
-    this.flushScheduled = false;
-    for (const [batchId, batch] of this.pending) if (!batch.sending) this.sendOutcomes(batchId, batch);
-  }
-
-  /** Sends the batch's waiting rows (at most MAX_ROWS_PER_CALL) in one call; when it returns, those that came meanwhile. */
-  private sendOutcomes(batchId: string, batch: PendingBatch): void {
-    if (batch.rows.length === 0) {
-      this.pending.delete(batchId);
-      return;
-    }
-    const part = batch.rows.splice(0, MAX_ROWS_PER_CALL);
-    batch.sending = true;
-    this.callRecordOutcomes(batchId, part.map((p) => p.row))
-      .then(
-        (results) => part.forEach((p, k) => p.resolve(results[k]!)),
-        (err: unknown) => part.forEach((p) => p.reject(err)),
-      )
-      .finally(() => {
-        batch.sending = false;
-        this.sendOutcomes(batchId, batch);
-      });
-  }
+  private readonly outcomes = new OutcomeGroupCommit((batchId, rows) => this.callRecordOutcomes(batchId, rows));
 
   /** Many outcomes known together, in calls of at most 500 rows one after another (the importer's rejected rows). */
   async recordOutcomesInBulk(batchId: string, details: FailureDetail[]): Promise<RecordResult[]> {
     const results: RecordResult[] = [];
     for (let i = 0; i < details.length; i += MAX_ROWS_PER_CALL) {
-      results.push(...(await this.callRecordOutcomes(batchId, details.slice(i, i + MAX_ROWS_PER_CALL).map((d) => this.outcomeRow(d, 'set')))));
+      results.push(...(await this.callRecordOutcomes(batchId, details.slice(i, i + MAX_ROWS_PER_CALL).map((d) => outcomeRow(d, 'set')))));
     }
     return results;
   }
 
-  /** One call of the outcome script with rows already encoded (see {@link outcomeRow}). */
+  /** One call of the outcome script with rows already encoded (outcomeRow). */
   private async callRecordOutcomes(batchId: string, rows: string[]): Promise<RecordResult[]> {
     const flags = await this.scripts.recordOutcomes(this.outcomeKeys(batchId), Date.now(), rows);
     if (flags[0] === -1) throw batchGoneError(batchId);
@@ -169,13 +112,6 @@ export class BatchStore {
     if (done) await this.refreshExpiry(batchId).catch(() => undefined);
     // One caller per call that completed the batch is told so (the last: the call's rows count as one step).
     return rows.map((_, k) => ({ changed: flags[k] === 1, done: done && k === rows.length - 1 }));
-  }
-
-  /** A row for recordOutcomes-5.lua: its fields joined by tabs (JSON.stringify escapes any tab in the detail). */
-  private outcomeRow(d: FailureDetail, mode: 'set' | 'if-absent', countRequestAs?: number | string): string {
-    const success = d.outcome === 'assigned' || d.outcome === 'already-member';
-    const detail = success ? '' : JSON.stringify(d);
-    return `${d.line}\t${OUTCOME_CODE[d.outcome]}\t${mode}\t${countRequestAs ?? ''}\t${d.reason.replace(/\t/g, ' ')}\t${detail}`;
   }
 
   /** Outcome bytes for lines from..to inclusive ('\0' pending, 'e' queued); a re-import adds only the '\0' rows. */

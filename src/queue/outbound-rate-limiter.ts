@@ -5,71 +5,16 @@ import type { WireObserver } from '../s1/s1-client.js';
 import type { LimiterKeys } from './keys.js';
 import { loadLimiterScripts, type LimiterScripts } from './limiter-scripts/limiter-scripts.js';
 import { DIP_PROBE_MS, LimiterClosedError, UP_PROBE_MS, type OutboundRateLimiterOptions } from './outbound-rate-limiter-options.js';
+import { AHEAD_FROM, AHEAD_MAX, AHEAD_MS, AheadStock } from './ahead-stock.js';
+import { PendingRestamps } from './pending-restamps.js';
+import { Slot, type Round, type SlotOwner } from './rate-slot.js';
+import { RoundTripAllowance } from './round-trip-allowance.js';
 
-export { DIP_PROBE_MS, LimiterClosedError, UP_PROBE_MS, type OutboundRateLimiterOptions };
+export { AHEAD_FROM, DIP_PROBE_MS, LimiterClosedError, UP_PROBE_MS, type OutboundRateLimiterOptions };
 
 interface Waiter {
   resolve: (slot: WireObserver) => void;
   reject: (err: unknown) => void;
-}
-
-/**
- * The slots of one grant round. They share one stamp, so they free up together and the next round is a burst again
- * rather than a trickle of single slots: the latest send among them, or later if the round was answered late.
- */
-interface Round {
-  nonce: string;
-  slots: number;
-  /** The clock's time (options.clock) to stamp; 0 while none was sent. */
-  latest: number;
-  queued: boolean;
-}
-
-/**
- * One granted request slot, handed to the S1 client as the request's observer. A class rather than two closures and
- * a WeakMap entry per slot: a worker takes thousands a second, and each object a row holds is more for V8's
- * young-generation collector to copy.
- */
-class Slot implements WireObserver {
-  sentAt: number | undefined;
-  constructor(
-    private readonly limiter: OutboundRateLimiter,
-    readonly round: Round,
-  ) {}
-  sent(): void {
-    this.limiter.slotSent(this);
-  }
-  answered(): void {
-    this.limiter.slotAnswered(this);
-  }
-}
-
-// Recent round trips (write to answer) kept to know how long the API usually takes to answer, once this many are in.
-const ROUND_TRIPS_KEPT = 100;
-const ROUND_TRIPS_LEARNING = 20;
-
-// Re-stamps wait this long for others to share their Redis call (a grant round's slots are sent within a few ms).
-const RESTAMP_BATCH_MS = 5;
-
-/**
- * Granting ahead (acquireSlots-7.lua): with a limit in force of at least AHEAD_FROM, a grant round asks for as many
- * slots again as it has waiters, up to AHEAD_MAX, and this process keeps the ones no waiter took for AHEAD_MS from
- * its ask; a row that comes meanwhile takes one without a Redis round trip. A busy worker at a high limit otherwise
- * makes a grant call every few ms and holds each row's connection for it. The stock's short life keeps its slots'
- * stamps true: a slot sent within it is re-stamped like any other, long before its entry could leave the window.
- * Slots left when it ends (expired, a pause, a 429, close) are handed back to the log with the next call to Redis,
- * and before a 429 is measured. Below AHEAD_FROM rounds are paced small anyway, and the gain would be small.
- */
-export const AHEAD_FROM = 1000;
-const AHEAD_MAX = 64;
-const AHEAD_MS = 50;
-
-/** Slots granted ahead, left over from one round. */
-interface Stock {
-  round: Round;
-  left: number;
-  /** Unusable from this time (options.clock). */
-  until: number;
 }
 
 /**
@@ -79,7 +24,7 @@ interface Stock {
  * and a single pump asks Redis for as many slots as there are waiters, so Redis sees one call per grant round rather
  * than one poll per waiting job.
  */
-export class OutboundRateLimiter {
+export class OutboundRateLimiter implements SlotOwner {
   private readonly waiters: Waiter[] = [];
   private pumping = false;
   private closed = false;
@@ -91,16 +36,9 @@ export class OutboundRateLimiter {
   private readonly windowUs: number;
   private readonly paceUs: number;
   private droppedInARow = 0;
-  // A typed array: its sort is numeric and allocates no boxed numbers (a comparator sort of a plain array did, ~1 KB per row).
-  private readonly roundTrips = new Float64Array(ROUND_TRIPS_KEPT);
-  private roundTripsSeen = 0;
-  /** For a slow API, twice the median round trip less the quickest: its usual spread of answer times, mirrored. */
-  private usualRoundTrips = 0;
-  /** Rounds whose stamp moved since they were last re-stamped in Redis. */
-  private restamps: Round[] = [];
-  /** Slots granted ahead and never used, to hand back: (nonce, slots in the log, slots handed back) triples. */
-  private givenBack: (string | number)[] = [];
-  private restampTimer: NodeJS.Timeout | undefined;
+  private readonly roundTrips: RoundTripAllowance;
+  /** Re-stamps and hand-backs not yet told to Redis. */
+  private readonly pending: PendingRestamps;
   private readonly scripts: LimiterScripts;
   private readonly now: () => number;
   private readonly probeArgs: [number, number];
@@ -112,27 +50,12 @@ export class OutboundRateLimiter {
    */
   private holdUntil = 0;
   private connectionLost = false;
-  private stock: Stock | undefined;
-  /** Ends a stock left unused (an idle worker), so its slots go back without waiting for this process' next call. */
-  private stockTimer: NodeJS.Timeout | undefined;
-  /** Moves on each drop: a grant that was out meanwhile keeps nothing ahead (it was asked before the drop). */
-  private stockEpoch = 0;
-  private readonly onStockTimer = () => {
-    this.stockTimer = undefined;
-    const stock = this.stock;
-    if (stock === undefined) return;
-    const ms = stock.until - this.now();
-    if (ms > 0) {
-      this.stockTimer = setTimeout(this.onStockTimer, ms).unref();
-      return;
-    }
-    this.dropStock();
-    void this.flushRestamps();
-  };
+  /** Slots granted ahead (ahead-stock.ts). */
+  private readonly stock: AheadStock;
   private readonly onClose = () => {
     this.connectionLost = true;
     // The slots may be gone from a Redis that restarts; none is sent until the hold after it is over.
-    this.dropStock();
+    this.stock.drop();
   };
   private readonly onReady = () => {
     if (!this.connectionLost) return;
@@ -152,6 +75,9 @@ export class OutboundRateLimiter {
     this.now = options.clock ?? (() => performance.now());
     this.windowMs = options.windowMs ?? 1000;
     this.slackMs = options.slackMs ?? 25;
+    this.roundTrips = new RoundTripAllowance(this.slackMs);
+    this.pending = new PendingRestamps(this.now, () => void this.flushRestamps());
+    this.stock = new AheadStock(this.now, this.pending, () => void this.flushRestamps());
     this.windowUs = (this.windowMs + this.slackMs) * 1000;
     // Pace: a twentieth of the limit per 90% of a twentieth of the window. Twenty paced rounds then fit in a window
     // with time to spare, so the window (not the pace plus each round's few ms of overhead) sets the rate. Smaller
@@ -169,60 +95,17 @@ export class OutboundRateLimiter {
    */
   acquire(): Promise<WireObserver> {
     if (this.closed) return Promise.reject(new LimiterClosedError());
-    const stocked = this.takeStocked();
-    if (stocked !== undefined) return Promise.resolve(stocked);
+    const stocked = this.stock.take();
+    if (stocked !== undefined) return Promise.resolve(new Slot(this, stocked));
     return new Promise<WireObserver>((resolve, reject) => {
       this.waiters.push({ resolve, reject });
       if (!this.pumping) void this.pump();
     });
   }
 
-  /** A slot granted ahead, if one is left and still fresh. */
-  private takeStocked(): Slot | undefined {
-    const stock = this.stock;
-    if (stock === undefined) return undefined;
-    if (this.now() >= stock.until) {
-      this.dropStock();
-      return undefined;
-    }
-    if (--stock.left === 0) {
-      this.stock = undefined;
-      clearTimeout(this.stockTimer);
-      this.stockTimer = undefined;
-    }
-    return new Slot(this, stock.round);
-  }
-
-  private keepStock(round: Round, left: number, until: number): void {
-    this.stock = { round, left, until };
-    this.stockTimer = setTimeout(this.onStockTimer, Math.max(1, until - this.now())).unref();
-  }
-
-  /** Ends the stock; its slots go back with the next call to Redis (a round's entry is named by its slot count). */
-  private dropStock(): void {
-    this.stockEpoch++;
-    clearTimeout(this.stockTimer);
-    this.stockTimer = undefined;
-    const stock = this.stock;
-    if (stock === undefined) return;
-    this.stock = undefined;
-    this.handBack(stock.round, stock.left);
-  }
-
-  private handBack(round: Round, slots: number): void {
-    this.givenBack.push(round.nonce, round.slots, slots);
-    round.slots -= slots;
-  }
-
-  /** Hand-backs a failed call carried (`args` from takeRestamps) go with the next one: renaming twice is harmless. */
-  private handBackAgain(args: (string | number)[]): void {
-    const k = Number(args[0]);
-    if (k > 0) this.givenBack.push(...args.slice(1, 1 + 3 * k));
-  }
-
   /** Stops every request on every worker for `ms` (a 429's Retry-After); never shortens a longer pause. */
   async pause(ms: number): Promise<void> {
-    this.dropStock();
+    this.stock.drop();
     if (ms > 0) await this.scripts.extendPause(Math.ceil(ms));
   }
 
@@ -242,8 +125,8 @@ export class OutboundRateLimiter {
     }
     // The limit may be lower now (and a bare 429 says the server is full): no slot granted ahead of it is sent, and
     // those left are handed back first (the same connection keeps the order), so the measurement does not count them.
-    this.dropStock();
-    if (this.givenBack.length > 0) void this.flushRestamps();
+    this.stock.drop();
+    if (this.pending.hasHandBacks) void this.flushRestamps();
     // A 429 measures the server's limit from the log around the rejected request's round as the log stamps it (its
     // latest send, or a late answer less the allowance); taking the request's own send instead would misplace it
     // against rounds stamped late by slow answers (a busy machine: every answer late).
@@ -270,7 +153,7 @@ export class OutboundRateLimiter {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.dropStock();
+    this.stock.drop();
     this.stop.abort();
     this.redis.off('close', this.onClose);
     this.redis.off('ready', this.onReady);
@@ -281,7 +164,7 @@ export class OutboundRateLimiter {
   /** When a slot's request went out: its round moves to then. */
   slotSent(slot: Slot): void {
     slot.sentAt = this.now();
-    this.restampAt(slot.round, slot.sentAt);
+    this.pending.restampAt(slot.round, slot.sentAt);
   }
 
   /** When a slot's answer arrived: a late one moves its round later still. */
@@ -293,61 +176,16 @@ export class OutboundRateLimiter {
     // answer less the slack: a stalled server or path, or a burst of new connections to accept, cannot let its
     // slots free up early. An API that takes longer than that to answer (its own work, not a late arrival) is
     // allowed its usual spread of round trips (as far above the median as the quickest is below it).
-    this.restampAt(slot.round, now - this.allowedRoundTrip(now - slot.sentAt));
-  }
-
-  /** Records a round trip; returns how long one may take without its round being stamped later. */
-  private allowedRoundTrip(ms: number): number {
-    const seen = this.roundTripsSeen++;
-    this.roundTrips[seen % ROUND_TRIPS_KEPT] = ms;
-    // A worker's first answers cannot tell a slow API from a stalled server (all of a first round can arrive late
-    // together, as measured against a busy simulator): until they can, hold them to the slack.
-    if (seen < ROUND_TRIPS_LEARNING) return this.slackMs;
-    if (seen % 10 === 0) {
-      // Only an API whose quickest answer takes longer than the slack is slow; a quick one with late answers, even
-      // many (a server stalling again and again), stays held to the slack.
-      const sorted = this.roundTrips.slice(0, Math.min(seen + 1, ROUND_TRIPS_KEPT)).sort();
-      const quickest = sorted[0]!;
-      this.usualRoundTrips = quickest > this.slackMs ? 2 * sorted[sorted.length >> 1]! - quickest : 0;
-    }
-    return Math.max(this.slackMs, this.usualRoundTrips);
-  }
-
-  private restampAt(round: Round, at: number): void {
-    if (at <= round.latest) return;
-    round.latest = at;
-    if (round.queued) return;
-    round.queued = true;
-    this.restamps.push(round);
-    this.restampTimer ??= setTimeout(() => void this.flushRestamps(), RESTAMP_BATCH_MS);
-  }
-
-  /**
-   * The slots to hand back and the pending re-stamps as Redis wants them (a count and its triples; then nonce, slots,
-   * age in µs triples), emptied. Hand-backs go first: a re-stamp names a round by its slots after them.
-   */
-  private takeRestamps(): (string | number)[] {
-    clearTimeout(this.restampTimer);
-    this.restampTimer = undefined;
-    const args: (string | number)[] = [this.givenBack.length / 3, ...this.givenBack];
-    this.givenBack = [];
-    if (this.restamps.length === 0) return args;
-    const now = this.now();
-    for (const r of this.restamps) {
-      r.queued = false;
-      args.push(r.nonce, r.slots, Math.round((now - r.latest) * 1000));
-    }
-    this.restamps = [];
-    return args;
+    this.pending.restampAt(slot.round, now - this.roundTrips.allowed(now - slot.sentAt));
   }
 
   private async flushRestamps(): Promise<void> {
-    const restamps = this.takeRestamps();
+    const restamps = this.pending.take();
     if (restamps.length === 1) return;
     try {
       await this.scripts.restampSlots(this.windowUs, restamps);
     } catch (err) {
-      this.handBackAgain(restamps);
+      this.pending.handBackAgain(restamps);
       // These entries keep their grant time, a few ms early; grants stop too while Redis is away.
       if (!this.closed) this.options.onError?.(err);
     }
@@ -369,8 +207,8 @@ export class OutboundRateLimiter {
         let granted: number;
         let waitMs: number;
         const asked = this.now();
-        const epoch = this.stockEpoch;
-        const carried = this.takeRestamps();
+        const epoch = this.stock.epoch;
+        const carried = this.pending.take();
         try {
           const grant = await this.scripts.acquireSlots([this.options.rate, wanted, this.windowUs, nonce, this.paceUs, ...this.probeArgs, ahead, AHEAD_FROM, ...carried]);
           ({ granted, waitMs } = grant);
@@ -388,7 +226,7 @@ export class OutboundRateLimiter {
           this.droppedInARow = 0;
         } catch (err) {
           // Redis is briefly gone (restart, failover): keep the waiters and try again rather than failing rows.
-          this.handBackAgain(carried);
+          this.pending.handBackAgain(carried);
           if (this.closed) break;
           this.options.onError?.(err);
           waitMs = 500;
@@ -400,9 +238,9 @@ export class OutboundRateLimiter {
           for (const w of served) w.resolve(new Slot(this, round));
           if (granted > served.length) {
             // Kept only if nothing dropped the stock while the grant was out (a pause, a 429, close): else handed back.
-            if (epoch === this.stockEpoch && !this.closed) this.keepStock(round, granted - served.length, asked + AHEAD_MS);
+            if (epoch === this.stock.epoch && !this.closed) this.stock.keep(round, granted - served.length, asked + AHEAD_MS);
             else {
-              this.handBack(round, granted - served.length);
+              this.pending.handBack(round, granted - served.length);
               void this.flushRestamps();
             }
           }
