@@ -96,6 +96,7 @@ class RowRun {
 // Back to the queue without using an attempt (RateLimitError is how BullMQ spells "not now").
 const putBack = () => new RateLimitError();
 
+// eslint-disable-next-line max-lines-per-function -- a factory of the answer rules' small steps (none over 30 lines), made once per processor so that no closure is made per row (see RowRun); split apart, each step would need the context passed to it
 export function createAssignProcessor(ctx: AssignContext) {
   const deprecationSeen = new Set<string>();
   const maxAttempts = ctx.config.maxAttempts;
