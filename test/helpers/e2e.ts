@@ -116,10 +116,12 @@ export async function importAndWork(e: E2E, csv: string, batchId: string, worker
   expect(imp.code, imp.stderr).toBe(0);
   const procs = Array.from({ length: workers }, () => spawnCli(['worker'], e.env(env)));
   const outputs = procs.map((p) => collect(p));
+  // 'close' (all output read), not 'exit': the log lines a worker writes as it stops must all be in `logs`.
+  const closed = procs.map((p) => once(p, 'close') as Promise<[number | null, NodeJS.Signals | null]>);
   const batch = await e.waitDone(batchId, timeoutMs);
   // A worker still starting up has no SIGTERM handler yet and would die of the signal: stop each once it started.
   await Promise.all(procs.map((p, i) => waitFor('a worker to start', () => p.exitCode !== null || p.signalCode !== null || outputs[i]!.stdout().includes('"worker started"'), 30_000)));
   for (const p of procs) p.kill('SIGTERM');
-  const codes = await Promise.all(procs.map(async (p) => (p.exitCode !== null || p.signalCode !== null ? p.exitCode : ((await once(p, 'exit'))[0] as number | null))));
+  const codes = (await Promise.all(closed)).map(([code]) => code);
   return { batch, codes, logs: outputs.flatMap((o) => logLines(o.stdout())), stderr: outputs.map((o) => o.stderr()).join('') };
 }
