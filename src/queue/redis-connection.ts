@@ -72,6 +72,14 @@ export async function evictionPolicyWarning(redis: Redis): Promise<string | unde
 const CONNECTION_ERROR_CODES: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN']);
 const CONNECTION_ERROR_MESSAGES: readonly RegExp[] = [/Connection is closed/i, /Stream isn't writeable/i, /^LOADING /, /max retries per request/i, /^connect ETIMEDOUT/];
 
+/**
+ * BullMQ's error when a job's hash is gone as it moves the job on (finished-errors.js, code -1). Right after an
+ * outage that is ioredis re-sending, on reconnect, a command Redis had already run before the connection dropped
+ * (the job was finished and removed), not a fault; see errorListener.
+ */
+const MISSING_JOB_KEY = /^Missing key for job (\S+)\. (\w+)$/;
+const AFTER_OUTAGE_MS = 60_000;
+
 /** True when `err` only says Redis cannot be reached right now (see the two lists above). */
 export function isRedisConnectionError(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
@@ -104,6 +112,7 @@ export function createRedisOutageLog(log: Logger, url: string): RedisOutageLog {
   let since: number | undefined;
   let folded = 0;
   let lastError: string | undefined;
+  let backAt = -Infinity;
 
   const lost = (reason: string | undefined) => {
     if (since !== undefined) return;
@@ -118,6 +127,7 @@ export function createRedisOutageLog(log: Logger, url: string): RedisOutageLog {
     for (const c of watched) if (c.status !== 'ready' && c.status !== 'end') return;
     log.info({ redis, downMs: Date.now() - since, errors: folded, lastError }, 'Redis connection is back');
     since = undefined;
+    backAt = Date.now();
   };
   const connectionError = (err: Error) => {
     if (since !== undefined) {
@@ -144,7 +154,16 @@ export function createRedisOutageLog(log: Logger, url: string): RedisOutageLog {
       client.on('end', () => watched.delete(client));
     },
     errorListener(source) {
-      return (err: Error) => (isRedisConnectionError(err) ? connectionError(err) : log.error({ err }, `${source} error`));
+      return (err: Error) => {
+        if (isRedisConnectionError(err)) return connectionError(err);
+        const missing = MISSING_JOB_KEY.exec(err.message);
+        if (missing && (since !== undefined || Date.now() - backAt < AFTER_OUTAGE_MS)) {
+          // A row's outcome is recorded in its batch before its job is moved on, so a job already gone loses nothing.
+          log.warn({ jobId: missing[1], command: missing[2] }, 'a job was already gone when it was moved on, just after a Redis outage: Redis ran the move before the connection dropped and it was sent again on reconnect');
+          return;
+        }
+        log.error({ err }, `${source} error`);
+      };
     },
     get down() {
       return since !== undefined;

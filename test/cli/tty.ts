@@ -23,7 +23,7 @@ export async function runInTty(args: string[], env: NodeJS.ProcessEnv, timeoutMs
   child.stdout.on('data', (d: Buffer) => (raw += d.toString()));
   child.stderr.on('data', (d: Buffer) => (raw += d.toString()));
   const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-  const [code] = (await once(child, 'exit')) as [number | null];
+  const [code] = (await once(child, 'close')) as [number | null];
   clearTimeout(timer);
   return { code, raw, lines: screenLines(raw) };
 }

@@ -38,7 +38,7 @@ describe('Redis restarted mid-batch (AOF on)', () => {
       throw new Error(`${(err as Error).message}; batch ${JSON.stringify(status)}; worker stderr: ${out.stderr().slice(-2000)}; stdout tail: ${out.stdout().slice(-3000)}`);
     });
     w.kill('SIGTERM');
-    const [code] = await once(w, 'exit');
+    const [code] = await once(w, 'close');
     expect(code, out.stderr()).toBe(0);
     expect(b).toMatchObject({ rows: 60, assigned: 60, failed: 0, pending: 0 });
     expect(e.sim.memberships().size).toBe(60);

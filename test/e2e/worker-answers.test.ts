@@ -52,7 +52,7 @@ beforeAll(async () => {
   const output = collect(worker);
   batch = await e.waitDone('answers');
   worker.kill('SIGTERM');
-  const [code] = await once(worker, 'exit');
+  const [code] = await once(worker, 'close');
   expect(code).toBe(0);
   failures = new Map();
   for await (const f of e.store.failures('answers')) failures.set(f.line, f);

@@ -28,7 +28,7 @@ async function importWhile(change: (file: string) => void, batchId: string) {
   const out = collect(imp);
   await waitFor('the batch to be created', async () => (await e!.store.getBatch(batchId)) !== undefined, 60_000, 20);
   change(file);
-  const [code] = (await once(imp, 'exit')) as [number];
+  const [code] = (await once(imp, 'close')) as [number];
   return { code, stdout: out.stdout(), stderr: out.stderr() };
 }
 

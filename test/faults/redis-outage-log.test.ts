@@ -66,6 +66,51 @@ describe('createRedisOutageLog (issue 15.5)', () => {
     expect(consoleError).not.toHaveBeenCalled();
   });
 
+  it('a job gone when BullMQ moves it on is an error, but a warning right after an outage (a move re-sent on reconnect)', { timeout: 60_000 }, async () => {
+    redis = await startFaultRedis();
+    const { log, lines } = capturingLogger();
+    const outage = createRedisOutageLog(log, redis.url);
+    const client = createRedis(redis.url, 'worker');
+    await connectRedis(client, redis.url);
+    outage.watch(client);
+    closers.push(() => client.quit());
+    const prefix = uniquePrefix('gone');
+    const queue = new Queue('assign', { connection: client, prefix });
+    queue.on('error', outage.errorListener('queue'));
+    closers.push(() => queue.close());
+    // Each job waits until the test has deleted its hash, as a finished job's is when its first move ran.
+    const release = new Map<string, () => void>();
+    const worker = new Worker('assign', (job) => new Promise<void>((done) => release.set(job.id!, done)), { connection: client, prefix, removeOnComplete: { count: 0 } });
+    worker.on('error', outage.errorListener('worker'));
+    closers.push(() => worker.close(true));
+    await worker.waitUntilReady();
+    const finishGone = async (id: string) => {
+      await queue.add('x', {}, { jobId: id });
+      await waitFor(`job ${id} to start`, () => release.has(id));
+      await client.del(`${prefix}:assign:${id}`);
+      release.get(id)!();
+    };
+
+    await finishGone('no-outage');
+    await waitFor('the error line', () => lines.some((l) => l.level === 50));
+    // BullMQ then tries to fail the job for a retry, which meets the same missing hash: one line per move.
+    const errors = lines.filter((l) => l.level === 50);
+    expect(errors[0]).toMatchObject({ msg: 'worker error', err: { message: 'Missing key for job no-outage. moveToFinished' } });
+    for (const l of errors) expect(l).toMatchObject({ msg: 'worker error', err: { message: expect.stringMatching(/^Missing key for job no-outage\. /) } });
+
+    await redis.kill9();
+    await waitFor('the outage to be noticed', () => outage.down);
+    await redis.restart();
+    await waitFor('the outage to end', () => !outage.down, 30_000);
+    const errorsBefore = lines.filter((l) => l.level === 50).length;
+    await finishGone('after-outage');
+    await waitFor('the warning', () => lines.some((l) => l.jobId === 'after-outage'));
+    const warned = lines.filter((l) => l.jobId === 'after-outage');
+    expect(warned[0]).toMatchObject({ level: 40, command: 'moveToFinished', msg: expect.stringContaining('just after a Redis outage') });
+    for (const l of warned) expect(l.level).toBe(40);
+    expect(lines.filter((l) => l.level === 50)).toHaveLength(errorsBefore);
+  });
+
   it('an error that is not about the connection is still logged as an error', () => {
     const { log, lines } = capturingLogger();
     const outage = createRedisOutageLog(log, 'redis://:secret@127.0.0.1:1');

@@ -50,7 +50,7 @@ describe('Redis restarted empty mid-run (15.1)', () => {
     await redis.restart({ empty: true });
     await e.redis.connect();
 
-    const [[runCode], [watchCode], [workerCode]] = await Promise.all([once(run, 'exit'), once(watch, 'exit'), once(worker, 'exit')]);
+    const [[runCode], [watchCode], [workerCode]] = await Promise.all([once(run, 'close'), once(watch, 'close'), once(worker, 'close')]);
     expect(runCode).toBe(1);
     expect(watchCode).toBe(1);
     expect(workerCode, workerOut.stderr()).toBe(1);

@@ -20,7 +20,7 @@ describe('the shutdown grace period runs out (S1 hangs)', () => {
         await waitFor('hanging requests', () => e.sim.stats().posts >= 4);
         await pool.started(w!);
         w!.child.kill('SIGTERM');
-        const [code] = (await once(w!.child, 'exit')) as [number | null];
+        const [code] = (await once(w!.child, 'close')) as [number | null];
         expect(code, w!.stderr()).toBe(0);
         expect(w!.stdout()).toMatch(/grace period over: forcing shutdown/);
         expect(await e.store.getBatch('f-grace')).toMatchObject({ assigned: 0, failed: 0, pending: 20 });

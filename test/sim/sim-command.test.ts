@@ -32,7 +32,7 @@ describe('bulk-assign sim (the built CLI)', () => {
     expect(users.json.$meta).toEqual({ pagination: { offset: 0, limit: 10, total: 12 } });
     expect(output.stderr()).not.toContain(TOKEN);
     child.kill('SIGTERM');
-    const [code] = (await once(child, 'exit')) as [number | null];
+    const [code] = (await once(child, 'close')) as [number | null];
     expect(code).toBe(0);
   });
 
