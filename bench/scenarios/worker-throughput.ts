@@ -59,10 +59,11 @@ export const workerThroughputScenario: Scenario = {
       // The bare worker's runs bracket the tool's: bare, then per repetition the tool, the bare worker, the script.
       // Each tool run is judged against the mean of the bare runs either side of it (ratioOf), so a machine that
       // speeds up or slows down over the minute of a repetition is not charged to whichever side ran second.
+      const settingsFor = (prefix: string) => ({ prefix, apiUrl: sim.url, token, rateLimit: 100_000, concurrency: THROUGHPUT_CONCURRENCY });
       const runBare = async (i: number) => {
         await ctx.flush();
         const barePrefix = ctx.prefix('s2-bare');
-        await importWithCli(ctx, csv, `tp-bare-${i}`, { prefix: barePrefix, apiUrl: sim.url, token, rateLimit: 100_000, concurrency: THROUGHPUT_CONCURRENCY });
+        await importWithCli(ctx, csv, `tp-bare-${i}`, settingsFor(barePrefix));
         sim.reset();
         const f = await runNode(baselineScript('bare-bullmq-worker'), bareArgs(barePrefix), toolEnv(ctx, { prefix: barePrefix }), { cwd: ctx.tmp });
         expectAllAccepted(`bare BullMQ run ${i}`);
@@ -74,7 +75,7 @@ export const workerThroughputScenario: Scenario = {
       for (let r = 0; r < reps; r++) {
         await ctx.flush();
         const prefix = ctx.prefix('s2-tool');
-        const settings = { prefix, apiUrl: sim.url, token, rateLimit: 100_000, concurrency: THROUGHPUT_CONCURRENCY };
+        const settings = settingsFor(prefix);
         await importWithCli(ctx, csv, `tp-${r}`, settings);
         sim.reset();
         const w = await workUntilDone(ctx, { settings, workers: 1, batchId: `tp-${r}`, timeoutMs: 600_000 });

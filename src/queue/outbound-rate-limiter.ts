@@ -76,8 +76,9 @@ export class OutboundRateLimiter implements SlotOwner {
     this.windowMs = options.windowMs ?? 1000;
     this.slackMs = options.slackMs ?? 25;
     this.roundTrips = new RoundTripAllowance(this.slackMs);
-    this.pending = new PendingRestamps(this.now, () => void this.flushRestamps());
-    this.stock = new AheadStock(this.now, this.pending, () => void this.flushRestamps());
+    const flush = () => void this.flushRestamps();
+    this.pending = new PendingRestamps(this.now, flush);
+    this.stock = new AheadStock(this.now, this.pending, flush);
     this.windowUs = (this.windowMs + this.slackMs) * 1000;
     // Pace: a twentieth of the limit per 90% of a twentieth of the window. Twenty paced rounds then fit in a window
     // with time to spare, so the window (not the pace plus each round's few ms of overhead) sets the rate. Smaller

@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { Queue, Worker } from 'bullmq';
+import { Queue, Worker, type Job, type WorkerOptions } from 'bullmq';
 import pino from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createRedis, connectRedis, createRedisOutageLog } from '../../src/queue/redis-connection.js';
@@ -27,25 +27,33 @@ function capturingLogger() {
   return { log: pino({ level: 'debug' }, sink), lines };
 }
 
+/**
+ * The wiring start-worker needs, on a fresh fault Redis: one client watched by the outage log, a Queue and a Worker
+ * sharing it, each handing its 'error' events to the outage log.
+ */
+async function wiredWorker(name: string, processor: (job: Job) => Promise<unknown>, opts: Partial<WorkerOptions> = {}) {
+  redis = await startFaultRedis();
+  const { log, lines } = capturingLogger();
+  const outage = createRedisOutageLog(log, redis.url);
+  const client = createRedis(redis.url, 'worker');
+  await connectRedis(client, redis.url);
+  outage.watch(client);
+  closers.push(() => client.quit());
+  const prefix = uniquePrefix(name);
+  const queue = new Queue('assign', { connection: client, prefix });
+  queue.on('error', outage.errorListener('queue'));
+  closers.push(() => queue.close());
+  const worker = new Worker('assign', processor, { connection: client, prefix, ...opts });
+  worker.on('error', outage.errorListener('worker'));
+  closers.push(() => worker.close(true));
+  await worker.waitUntilReady();
+  return { redis, lines, outage, client, prefix, queue };
+}
+
 describe('createRedisOutageLog (issue 15.5)', () => {
   it('a Redis outage is one warn line and one info line, with a BullMQ Queue and Worker sharing the connection', { timeout: 60_000 }, async () => {
-    redis = await startFaultRedis();
-    const { log, lines } = capturingLogger();
     const consoleError = vi.spyOn(console, 'error');
-    const outage = createRedisOutageLog(log, redis.url);
-    const client = createRedis(redis.url, 'worker');
-    await connectRedis(client, redis.url);
-    outage.watch(client);
-    closers.push(() => client.quit());
-    const prefix = uniquePrefix('outage');
-    // The same wiring start-worker needs: the Queue and each Worker hand their 'error' events to the outage log.
-    const queue = new Queue('assign', { connection: client, prefix });
-    queue.on('error', outage.errorListener('queue'));
-    closers.push(() => queue.close());
-    const worker = new Worker('assign', async () => undefined, { connection: client, prefix });
-    worker.on('error', outage.errorListener('worker'));
-    closers.push(() => worker.close(true));
-    await worker.waitUntilReady();
+    const { redis, lines, outage, client, queue } = await wiredWorker('outage', async () => undefined);
 
     await redis.kill9();
     await waitFor('the outage to be noticed', () => outage.down);
@@ -67,23 +75,10 @@ describe('createRedisOutageLog (issue 15.5)', () => {
   });
 
   it('a job gone when BullMQ moves it on is an error, but a warning right after an outage (a move re-sent on reconnect)', { timeout: 60_000 }, async () => {
-    redis = await startFaultRedis();
-    const { log, lines } = capturingLogger();
-    const outage = createRedisOutageLog(log, redis.url);
-    const client = createRedis(redis.url, 'worker');
-    await connectRedis(client, redis.url);
-    outage.watch(client);
-    closers.push(() => client.quit());
-    const prefix = uniquePrefix('gone');
-    const queue = new Queue('assign', { connection: client, prefix });
-    queue.on('error', outage.errorListener('queue'));
-    closers.push(() => queue.close());
     // Each job waits until the test has deleted its hash, as a finished job's is when its first move ran.
     const release = new Map<string, () => void>();
-    const worker = new Worker('assign', (job) => new Promise<void>((done) => release.set(job.id!, done)), { connection: client, prefix, removeOnComplete: { count: 0 } });
-    worker.on('error', outage.errorListener('worker'));
-    closers.push(() => worker.close(true));
-    await worker.waitUntilReady();
+    const gone = (job: Job) => new Promise<void>((done) => release.set(job.id!, done));
+    const { redis, lines, outage, client, prefix, queue } = await wiredWorker('gone', gone, { removeOnComplete: { count: 0 } });
     const finishGone = async (id: string) => {
       await queue.add('x', {}, { jobId: id });
       await waitFor(`job ${id} to start`, () => release.has(id));
