@@ -183,6 +183,56 @@ describe('outcome accounting is exactly-once', () => {
     expect(results.map((r) => r.changed)).toEqual([true, true, true, true, true, false, true]);
   });
 
+  it('writes the same outcome bytes and counters in one call as one row at a time, lines close together or far apart', async () => {
+    // The script reads and writes the bytes of a call's lines as one span when they are within 16,384 lines of one
+    // another, else one byte at a time. Both, with the states a byte can hold before: pending past the string's end,
+    // queued by an import ('e'), put back for a retry ('r'), an earlier outcome, and a line twice in one call.
+    const rows = 40_000;
+    const prepare = async (id: string) => {
+      await store.createBatch(id, 'fp', 'src.csv', rows, false);
+      await store.markEnqueued(id, [5, 6, 7, 30_002]);
+      await store.recordOutcomeCoalesced(id, row(8, 'failed', 'http-503'), 'set', 503);
+      await store.recordOutcomeCoalesced(id, row(9, 'assigned'), 'set', 200);
+      await store.recordOutcomeCoalesced(id, row(30_003, 'failed', 'http-404'), 'set', 404);
+      await store.resetFailed(id, [8]);
+      await store.finishImport(id);
+    };
+    const close: Array<[FailureDetail, number]> = [
+      [row(6, 'assigned'), 200],
+      [row(8, 'failed', 'timeout'), 0],
+      [row(9, 'failed', 'http-500'), 500],
+      [row(4, 'invalid', 'bad-group-id'), 0],
+      [row(6, 'failed', 'http-503'), 503],
+      [row(12, 'already-member'), 200],
+      [row(5, 'failed', 'http-503'), 503],
+      [row(5, 'assigned'), 200],
+    ];
+    const far: Array<[FailureDetail, number]> = [...close, [row(30_002, 'assigned'), 200], [row(30_003, 'assigned'), 200], [row(40_001, 'duplicate', 'duplicate-of-line-2'), 0]];
+    const state = async (id: string) => ({
+      batch: { ...(await store.getBatch(id)), batchId: 'x', createdAt: 'x' },
+      reasons: await store.reasonCounts(id),
+      codes: [...(await store.outcomeCodes(id, 0, rows + 1))].map((c, i) => (c === '\0' ? '' : `${i}:${c}`)).filter(Boolean),
+    });
+    for (const [name, moves] of [['close', close], ['far', far]] as const) {
+      await prepare(`${name}-one-call`);
+      await prepare(`${name}-call-each`);
+      const calls = watchOutcomeCalls();
+      let together;
+      try {
+        together = await Promise.all(moves.map(([d, status]) => store.recordOutcomeCoalesced(`${name}-one-call`, d, 'set', status || undefined)));
+        expect(calls.count()).toBe(1);
+      } finally {
+        calls.stop();
+      }
+      const apart = [];
+      for (const [d, status] of moves) apart.push(await store.recordOutcomeCoalesced(`${name}-call-each`, d, 'set', status || undefined));
+      expect(together).toEqual(apart);
+      expect(await state(`${name}-one-call`)).toEqual(await state(`${name}-call-each`));
+    }
+    // What the far call leaves, spelled out: the bytes of each line the calls touched, nothing else written.
+    expect((await state('far-one-call')).codes).toEqual(['4:i', '5:a', '6:a', '7:e', '8:f', '9:a', '12:m', '30002:a', '30003:a', '40001:d']);
+  });
+
   it('keeps a failure message with tabs and new lines intact (rows travel to Redis as tab-joined fields)', async () => {
     await newBatch('tabs', 2);
     const message = 'col\tumn one\nline two\t';
