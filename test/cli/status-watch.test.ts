@@ -1,6 +1,5 @@
-import { once } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { collect, spawnCli, waitFor } from '../helpers/cli.js';
+import { collect, spawnCli, stopped, waitFor } from '../helpers/cli.js';
 import { csvRows, startE2E, type E2E } from '../helpers/e2e.js';
 
 let e: E2E;
@@ -9,7 +8,7 @@ beforeEach(async () => {
 });
 afterEach(() => e.close());
 
-const exitOf = async (p: ReturnType<typeof spawnCli>) => (p.exitCode !== null ? p.exitCode : ((await once(p, 'exit'))[0] as number | null));
+const exitOf = async (p: ReturnType<typeof spawnCli>) => (await stopped(p))[0];
 
 describe('status --watch --exit-status', () => {
   it('exits 0 when the batch it watched finishes with every row assigned', async () => {

@@ -1,6 +1,5 @@
-import { once } from 'node:events';
 import type { ChildProcess } from 'node:child_process';
-import { collect, spawnCli, waitFor } from '../helpers/cli.js';
+import { collect, spawnCli, stopped, waitFor } from '../helpers/cli.js';
 import { startE2E, type E2E } from '../helpers/e2e.js';
 
 /** A console started as users start it (`bulk-assign serve` as a child process) over an E2E environment. */
@@ -30,7 +29,7 @@ export async function startConsoleHarness(name: string, env: Record<string, stri
     for (const w of workers.splice(0)) {
       if (w.exitCode !== null || w.signalCode !== null) continue;
       w.kill('SIGTERM');
-      await once(w, 'exit');
+      await stopped(w);
     }
   };
   return {
@@ -53,7 +52,7 @@ export async function startConsoleHarness(name: string, env: Record<string, stri
       await stopWorkers();
       if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGTERM');
-        await once(child, 'exit');
+        await stopped(child);
       }
       await e.close();
     },

@@ -1,8 +1,7 @@
-import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ASSIGN_JOB } from '../../src/queue/assign-job.js';
 import { createAssignQueue } from '../../src/queue/assign-queue.js';
-import { collect, spawnCli, waitFor } from '../helpers/cli.js';
+import { collect, spawnCli, stopped, waitFor } from '../helpers/cli.js';
 import { csvRows, startE2E, type E2E } from '../helpers/e2e.js';
 
 let e: E2E;
@@ -34,7 +33,7 @@ describe('crashes and shutdown', () => {
     await waitFor('all twelve jobs to run', () => e.sim.stats().posts >= 12);
     await waitFor('the queue to drain', async () => (await jobCounts(e)).active === 0 && (await jobCounts(e)).waiting === 0);
     w.kill('SIGTERM');
-    await once(w, 'exit');
+    await stopped(w);
     expect(Object.values(e.sim.stats().perPair)).toEqual([2, 2, 2, 2, 2, 2]);
     expect(await e.store.getBatch('twice')).toMatchObject({ rows: 6, assigned: 6, failed: 0, pending: 0, done: true });
     const outcomeLines = out.stdout().split('\n').filter((l) => l.includes('"row outcome"'));
@@ -48,12 +47,12 @@ describe('crashes and shutdown', () => {
     const a = spawnCli(['worker', '--concurrency', '4'], e.env(FAST_STALL));
     await waitFor('requests in flight at the server', () => e.sim.stats().posts >= 4);
     a.kill('SIGKILL');
-    await once(a, 'exit');
+    await stopped(a);
     // The simulator still carries out the requests the dead worker sent; their answers go nowhere.
     const b = spawnCli(['worker', '--concurrency', '4'], e.env(FAST_STALL));
     const batch = await e.waitDone('kill9', 45_000);
     b.kill('SIGTERM');
-    await once(b, 'exit');
+    await stopped(b);
     const twice = Object.values(e.sim.stats().perPair).filter((n) => n >= 2).length;
     expect(twice, 'some jobs ran twice (stalled-job recovery)').toBeGreaterThanOrEqual(4);
     expect(batch).toMatchObject({ rows: 10, assigned: 10, failed: 0, pending: 0, done: true });
@@ -67,7 +66,7 @@ describe('crashes and shutdown', () => {
     const out = collect(w);
     await waitFor('three requests in flight', () => e.sim.stats().posts >= 3);
     w.kill('SIGTERM');
-    const [code] = await once(w, 'exit');
+    const [code] = await stopped(w);
     expect(code, out.stderr()).toBe(0);
     const inFlight = e.sim.stats().posts;
     const b = await e.store.getBatch('drain');
@@ -78,7 +77,7 @@ describe('crashes and shutdown', () => {
     const w2 = spawnCli(['worker'], e.env());
     await e.waitDone('drain');
     w2.kill('SIGTERM');
-    await once(w2, 'exit');
+    await stopped(w2);
     expect(Object.values(e.sim.stats().perPair).every((n) => n === 1)).toBe(true);
     expect(await e.store.getBatch('drain')).toMatchObject({ assigned: 12, pending: 0 });
   });
@@ -94,7 +93,7 @@ describe('crashes and shutdown', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(w.exitCode, 'still draining after the first signal').toBeNull();
     w.kill('SIGTERM');
-    const [code] = await once(w, 'exit');
+    const [code] = await stopped(w);
     expect(code).toBe(130);
     expect(Date.now() - t0).toBeLessThan(10_000);
     const b = await e.store.getBatch('force');

@@ -1,8 +1,7 @@
-import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { demoPrefix } from '../../src/cli/demo.js';
-import { collect, spawnCli, waitFor } from '../helpers/cli.js';
+import { collect, spawnCli, stopped, waitFor } from '../helpers/cli.js';
 import { logLines, startE2E, type E2E } from '../helpers/e2e.js';
 
 const EXAMPLE = fileURLToPath(new URL('../../examples/assignments.csv', import.meta.url));
@@ -32,7 +31,7 @@ describe('run --sim (the demo)', () => {
     expect(demo.stdout).toMatch(/Batch .*: finished/);
 
     worker.kill('SIGTERM');
-    await once(worker, 'exit');
+    await stopped(worker);
     expect(e.sim.stats().posts).toBe(0);
     expect(e.sim.stats().requests).toBe(e.sim.stats().byStatus['200'] ?? 0); // only the worker's own preflight read
     const tag = e.prefix.slice(1, -1);

@@ -1,7 +1,6 @@
-import { once } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAssignQueue } from '../../src/queue/assign-queue.js';
-import { collect, spawnCli, waitFor } from '../helpers/cli.js';
+import { collect, spawnCli, stopped, waitFor } from '../helpers/cli.js';
 import { csvRows, startE2E, type E2E } from '../helpers/e2e.js';
 
 let e: E2E;
@@ -58,7 +57,7 @@ describe('bulk-assign import', () => {
     const w = spawnCli(['worker', '--concurrency', '1', '--rate', '20'], e.env());
     await waitFor('some rows done', async () => ((await e.store.getBatch('same'))?.assigned ?? 0) >= 5);
     w.kill('SIGTERM');
-    await once(w, 'exit');
+    await stopped(w);
     const before = await e.store.getBatch('same');
     const again = await e.cli(['import', file, '--batch', 'same', '--json']);
     expect(again.code).toBe(0);
@@ -70,7 +69,7 @@ describe('bulk-assign import', () => {
     const w2 = spawnCli(['worker'], e.env());
     await e.waitDone('same');
     w2.kill('SIGTERM');
-    await once(w2, 'exit');
+    await stopped(w2);
     expect(e.sim.stats().posts - postsBefore).toBe(before!.pending);
     expect(Object.values(e.sim.stats().perPair).every((n) => n === 1)).toBe(true);
   });
@@ -98,7 +97,7 @@ describe('bulk-assign import', () => {
       return b?.state === 'importing' && n > 1000 && n < rows ? n : undefined;
     }, 60_000, 20);
     child.kill('SIGKILL');
-    await once(child, 'exit');
+    await stopped(child);
     const partial = await queued();
     expect((await e.store.getBatch('crash'))?.state, out.stderr()).toBe('importing');
     expect(partial).toBeLessThan(rows);

@@ -1,8 +1,7 @@
-import { once } from 'node:events';
 import { Queue } from 'bullmq';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ASSIGN_QUEUE } from '../../src/queue/index.js';
-import { collect, spawnCli, waitFor } from '../helpers/cli.js';
+import { collect, spawnCli, stopped, waitFor } from '../helpers/cli.js';
 import { csvRows, importAndWork, startE2E, type E2E } from '../helpers/e2e.js';
 
 let e: E2E;
@@ -37,13 +36,13 @@ describe('failed row jobs kept for Bull Board (KEEP_FAILED_JOBS_HOURS)', () => {
     const idleOut = collect(idle);
     await waitFor('its preflight warning', () => idleOut.stdout().includes('cannot reach S1'));
     idle.kill('SIGTERM');
-    await once(idle, 'exit');
+    await stopped(idle);
     expect(await e.store.getBatch('kept')).toMatchObject({ assigned: 4, failed: 0, pending: 2 });
 
     const worker = spawnCli(['worker'], e.env());
     const done = await e.waitDone('kept');
     worker.kill('SIGTERM');
-    await once(worker, 'exit');
+    await stopped(worker);
     expect(done).toMatchObject({ rows: 6, assigned: 6, failed: 0, pending: 0 });
     expect(e.sim.stats().perPair[`${U(2)}|UGR-1234-5678`]).toBe(2);
   });

@@ -1,10 +1,9 @@
-import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { globalKeys } from '../../src/queue/keys.js';
-import { collect, spawnCli, waitFor } from '../helpers/cli.js';
+import { collect, spawnCli, stopped, waitFor } from '../helpers/cli.js';
 import { csvRows, importAndWork, logLines, startE2E, type E2E } from '../helpers/e2e.js';
 
 // Issue 16 over real sockets: a simulator that answers bare 429 + Retry-After (no RateLimit headers), worker
@@ -26,7 +25,7 @@ const limitLines = (logs: Array<Record<string, unknown>>) => logs.filter((l) => 
 
 async function stop(procs: ChildProcess[]): Promise<void> {
   for (const p of procs) p.kill('SIGTERM');
-  await Promise.all(procs.map((p) => (p.exitCode !== null || p.signalCode !== null ? undefined : once(p, 'exit'))));
+  await Promise.all(procs.map(stopped));
 }
 
 describe('learning an unknown limit from bare 429s', () => {

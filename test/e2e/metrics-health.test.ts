@@ -1,6 +1,5 @@
-import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
-import { collect, spawnCli, waitFor } from '../helpers/cli.js';
+import { collect, spawnCli, stopped, waitFor } from '../helpers/cli.js';
 import { csvRows, logLines, startE2E, type E2E } from '../helpers/e2e.js';
 import { freePort, startRedisServer, type PrivateRedis } from '../helpers/redis-server.js';
 
@@ -27,7 +26,7 @@ async function workerWithMetrics(env: NodeJS.ProcessEnv) {
   const base = `http://127.0.0.1:${port}`;
   const stop = async () => {
     proc.kill('SIGTERM');
-    if (proc.exitCode === null) await once(proc, 'exit');
+    await stopped(proc);
   };
   return { base, out, stop };
 }

@@ -1,9 +1,8 @@
-import { once } from 'node:events';
 import { createHmac } from 'node:crypto';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startWebhookReceiver, type WebhookReceiver } from '../notify/webhook-receiver.js';
-import { collect, spawnCli, waitFor } from '../helpers/cli.js';
+import { collect, spawnCli, stopped, waitFor } from '../helpers/cli.js';
 import { csvRows, logLines, startE2E, type E2E } from '../helpers/e2e.js';
 
 const SECRET = 'notify-secret-for-tests';
@@ -39,7 +38,7 @@ describe('notifications from real worker processes', () => {
     await waitFor('both events delivered', () => events('batch.finished').length >= 1 && events('schedule.failed').length >= 1, 30_000);
     // Give a duplicate every chance to arrive: both workers finish what they hold, then stop.
     for (const w of workers) w.kill('SIGTERM');
-    await Promise.all(workers.map((w) => (w.exitCode !== null ? undefined : once(w, 'exit'))));
+    await Promise.all(workers.map(stopped));
 
     const finished = events('batch.finished');
     expect(finished).toHaveLength(1);

@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { once } from 'node:events';
 import { globalKeys } from '../../src/queue/keys.js';
-import { spawnCli, waitFor } from '../helpers/cli.js';
+import { spawnCli, stopped, waitFor } from '../helpers/cli.js';
 import { csvRows, importAndWork, startE2E, type E2E } from '../helpers/e2e.js';
 
 let e: E2E;
@@ -57,7 +56,7 @@ describe('a worker stamps its rate slots from the wire', () => {
       await e.waitDone('wire');
     } finally {
       w.kill('SIGTERM');
-      if (w.exitCode === null && w.signalCode === null) await once(w, 'exit');
+      await stopped(w);
     }
   });
 });
@@ -88,7 +87,7 @@ describe('429 answers pause the whole queue without using an attempt', () => {
     e.sim.addFault({ kind: 'status', status: 429, retryAfter: at.toUTCString(), times: 1 });
     const batch = await e.waitDone('ra-date');
     w.kill('SIGTERM');
-    await once(w, 'exit');
+    await stopped(w);
     expect(batch).toMatchObject({ assigned: 40, httpStatusCounts: { '429': 1 } });
     const posts = e.sim.stats().recentPosts;
     const seen = new Set<string>();

@@ -1,7 +1,6 @@
-import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ASSIGN_QUEUE, globalKeys } from '../../src/queue/keys.js';
-import { collect, spawnCli, waitFor } from '../helpers/cli.js';
+import { collect, spawnCli, stopped, waitFor } from '../helpers/cli.js';
 import { csvRows, startE2E, type E2E } from '../helpers/e2e.js';
 
 /**
@@ -30,7 +29,7 @@ beforeAll(async () => {
   finished = true;
   await watching;
   worker.kill('SIGTERM');
-  expect((await once(worker, 'exit'))[0]).toBe(0);
+  expect((await stopped(worker))[0]).toBe(0);
 }, 90_000);
 
 afterAll(async () => {
@@ -74,7 +73,7 @@ describe('a rate slot is taken only with a connection to send on', () => {
       await slow.waitDone('slots');
     } finally {
       worker.kill('SIGTERM');
-      if (worker.exitCode === null && worker.signalCode === null) await once(worker, 'exit');
+      await stopped(worker);
     }
   });
 });

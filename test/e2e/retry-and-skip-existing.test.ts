@@ -1,8 +1,7 @@
-import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { spawnCli } from '../helpers/cli.js';
+import { spawnCli, stopped } from '../helpers/cli.js';
 import { csvRows, importAndWork, startE2E, type E2E } from '../helpers/e2e.js';
 
 let e: E2E;
@@ -18,7 +17,7 @@ async function work(batchId: string, env: Record<string, string> = {}) {
   const w = spawnCli(['worker'], e.env(env));
   const b = await e.waitDone(batchId);
   w.kill('SIGTERM');
-  await once(w, 'exit');
+  await stopped(w);
   return b;
 }
 

@@ -2,8 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { once } from 'node:events';
-import { collect, spawnCli, waitFor } from '../helpers/cli.js';
+import { collect, spawnCli, stopped, waitFor } from '../helpers/cli.js';
 import { csvRows, logLines, redisValues, startE2E, type E2E } from '../helpers/e2e.js';
 
 let e: E2E;
@@ -116,7 +115,7 @@ describe('bulk-assign run (as a subprocess)', () => {
     const out = collect(run);
     await waitFor('10 rows through', () => e.sim.stats().posts >= 10);
     e.sim.addFault({ kind: 'status', status: 401 });
-    const [code] = (await once(run, 'exit')) as [number];
+    const [code] = await stopped(run);
     const res = { code, stderr: out.stderr() };
     expect(res.code).toBe(1);
     expect(res.stderr).toMatch(/rejected the API token.*S1_API_TOKEN/);
@@ -129,7 +128,7 @@ describe('bulk-assign run (as a subprocess)', () => {
     const worker = spawnCli(['worker'], e.env());
     const done = await e.waitDone('revoked');
     worker.kill('SIGTERM');
-    await once(worker, 'exit');
+    await stopped(worker);
     expect(done).toMatchObject({ rows: 100, assigned: 100, pending: 0, failed: 0 });
   });
 

@@ -1,8 +1,7 @@
-import { once } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSimulator } from '../../src/sim/index.js';
 import { UNREACHABLE_AFTER } from '../../src/worker/reachability.js';
-import { collect, spawnCli, waitFor } from '../helpers/cli.js';
+import { collect, spawnCli, stopped, waitFor } from '../helpers/cli.js';
 import { freePort } from '../helpers/redis-server.js';
 import { csvRows, importAndWork, logLines, startE2E, type E2E } from '../helpers/e2e.js';
 
@@ -31,7 +30,7 @@ describe('S1 that cannot be reached', () => {
       expect(sim.stats().posts).toBe(5);
     } finally {
       worker.kill('SIGTERM');
-      await once(worker, 'exit');
+      await stopped(worker);
       await sim.close();
     }
     expect(worker.exitCode).toBe(0);

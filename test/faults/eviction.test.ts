@@ -1,6 +1,5 @@
-import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
-import { collect, spawnCli } from '../helpers/cli.js';
+import { collect, spawnCli, stopped } from '../helpers/cli.js';
 import { csvRows, startE2E, type E2E } from '../helpers/e2e.js';
 import { startRedisServer, type PrivateRedis } from '../helpers/redis-server.js';
 
@@ -31,7 +30,7 @@ describe('a Redis that evicts keys (15.4)', () => {
     await e.cli(['import', e.file('ok.csv', csvRows(3)), '--batch', 'ok']);
     expect(await e.waitDone('ok')).toMatchObject({ assigned: 3 });
     allowed.kill('SIGTERM');
-    await once(allowed, 'exit');
+    await stopped(allowed);
     expect(out.stdout()).toMatch(/Starting anyway: ALLOW_EVICTION=1/);
   });
 
@@ -46,7 +45,7 @@ describe('a Redis that evicts keys (15.4)', () => {
     const worker = spawnCli(['worker'], e.env({ ALLOW_EVICTION: '1' }));
     const batch = await e.waitDone('ev');
     worker.kill('SIGTERM');
-    await once(worker, 'exit');
+    await stopped(worker);
     expect(batch).toMatchObject({ rows: 5, assigned: 4, failed: 1, pending: 0 });
     const failures = [];
     for await (const f of e.store.failures('ev')) failures.push(f);

@@ -32,7 +32,22 @@ export function spawnCli(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
   const child = spawn(process.execPath, [CLI, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(child);
   child.once('exit', () => running.delete(child));
+  // Listened for from the start, so stopped() works however long after the child ended it is called.
+  closedOf.set(child, once(child, 'close') as Promise<[number | null, NodeJS.Signals | null]>);
   return child;
+}
+
+const closedOf = new WeakMap<ChildProcess, Promise<[number | null, NodeJS.Signals | null]>>();
+
+/**
+ * Resolves with the exit code and signal of a child spawnCli started, once it has exited and all its output has been
+ * read ('close'). Not 'exit': at 'exit' its stdout and stderr may still hold lines it wrote, which collect() has not
+ * seen yet.
+ */
+export function stopped(child: ChildProcess): Promise<[number | null, NodeJS.Signals | null]> {
+  const closed = closedOf.get(child);
+  if (!closed) throw new Error('stopped() is for children started by spawnCli');
+  return closed;
 }
 
 /** Collects a running child's output as it comes. */

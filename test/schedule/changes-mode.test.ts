@@ -1,9 +1,8 @@
-import { once } from 'node:events';
 import type { ChildProcess } from 'node:child_process';
 import type { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSyncQueue, resolveSchedule, runNow, scheduleKeys, setSchedule } from '../../src/schedule/index.js';
-import { collect, spawnCli, waitFor } from '../helpers/cli.js';
+import { collect, spawnCli, stopped, waitFor } from '../helpers/cli.js';
 import { csvRows, logLines, startE2E, type E2E } from '../helpers/e2e.js';
 
 let e: E2E;
@@ -20,7 +19,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   worker.proc.kill('SIGTERM');
-  const [code] = worker.proc.exitCode !== null ? [worker.proc.exitCode] : await once(worker.proc, 'exit');
+  const [code] = await stopped(worker.proc);
   await syncQueue.close();
   await e.close();
   expect(code).toBe(0);

@@ -8,7 +8,7 @@ import type { ChildProcess } from 'node:child_process';
 import type { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSyncQueue, resolveSchedule, runNow, ScheduleState, setSchedule, type ScheduleInput } from '../../src/schedule/index.js';
-import { collect, spawnCli, waitFor } from '../helpers/cli.js';
+import { collect, spawnCli, stopped, waitFor } from '../helpers/cli.js';
 import { csvRows, startE2E, type E2E } from '../helpers/e2e.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/schedule/', import.meta.url));
@@ -43,7 +43,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const w of workers) w.proc.kill('SIGTERM');
-  const codes = await Promise.all(workers.map(async (w) => w.proc.exitCode ?? (await once(w.proc, 'exit'))[0]));
+  const codes = await Promise.all(workers.map(async (w) => (await stopped(w.proc))[0]));
   await syncQueue.close();
   http.closeAllConnections();
   http.close();

@@ -1,6 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { collect, spawnCli, waitFor } from '../../helpers/cli.js';
+import { collect, spawnCli, stopped, waitFor } from '../../helpers/cli.js';
 import type { E2E } from '../../helpers/e2e.js';
 
 /** Short locks, so a killed or frozen worker's jobs are taken over in about a second rather than thirty. */
@@ -41,7 +40,7 @@ export function workerPool(e: E2E, env: Record<string, string | undefined> = {})
   const all: PooledWorker[] = [];
   const isLive = (w: PooledWorker) => w.child.exitCode === null && w.child.signalCode === null;
   const exited = async (w: PooledWorker) => {
-    if (isLive(w)) await once(w.child, 'exit');
+    await stopped(w.child);
     return w.child.exitCode;
   };
   return {
