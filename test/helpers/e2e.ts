@@ -5,8 +5,7 @@ import { Redis } from 'ioredis';
 import { expect } from 'vitest';
 import { startSimulator, type SimOptions, type Simulator } from '../../src/sim/index.js';
 import { BatchStore, type BatchStatus } from '../../src/queue/batch-store.js';
-import { once } from 'node:events';
-import { collect, killAllChildren, runCli, spawnCli, waitFor, type CliResult } from './cli.js';
+import { collect, killAllChildren, runCli, spawnCli, stopped, waitFor, type CliResult } from './cli.js';
 import { childEnv, redisUrl, tempDir, uniquePrefix } from './test-env.js';
 
 /** Everything an end-to-end test needs: a simulator over real HTTP, a key prefix, a temp dir and child env. */
@@ -116,12 +115,11 @@ export async function importAndWork(e: E2E, csv: string, batchId: string, worker
   expect(imp.code, imp.stderr).toBe(0);
   const procs = Array.from({ length: workers }, () => spawnCli(['worker'], e.env(env)));
   const outputs = procs.map((p) => collect(p));
-  // 'close' (all output read), not 'exit': the log lines a worker writes as it stops must all be in `logs`.
-  const closed = procs.map((p) => once(p, 'close') as Promise<[number | null, NodeJS.Signals | null]>);
   const batch = await e.waitDone(batchId, timeoutMs);
   // A worker still starting up has no SIGTERM handler yet and would die of the signal: stop each once it started.
   await Promise.all(procs.map((p, i) => waitFor('a worker to start', () => p.exitCode !== null || p.signalCode !== null || outputs[i]!.stdout().includes('"worker started"'), 30_000)));
   for (const p of procs) p.kill('SIGTERM');
-  const codes = (await Promise.all(closed)).map(([code]) => code);
+  // stopped(): at 'close', so the log lines a worker writes as it stops are all in `logs`.
+  const codes = (await Promise.all(procs.map(stopped))).map(([code]) => code);
   return { batch, codes, logs: outputs.flatMap((o) => logLines(o.stdout())), stderr: outputs.map((o) => o.stderr()).join('') };
 }

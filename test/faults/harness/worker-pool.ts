@@ -39,10 +39,7 @@ export interface WorkerPool {
 export function workerPool(e: E2E, env: Record<string, string | undefined> = {}): WorkerPool {
   const all: PooledWorker[] = [];
   const isLive = (w: PooledWorker) => w.child.exitCode === null && w.child.signalCode === null;
-  const exited = async (w: PooledWorker) => {
-    await stopped(w.child);
-    return w.child.exitCode;
-  };
+  const exited = async (w: PooledWorker) => (await stopped(w.child))[0];
   return {
     get live() {
       return all.filter(isLive);
