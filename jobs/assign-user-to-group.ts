@@ -17,7 +17,8 @@ import type { Logger } from '../src/log/logger.js';
 import { logRowOutcome, wantsRowOutcome } from '../src/log/row-outcome.js';
 import { ASSIGN_JOB, type AssignPayload } from '../src/queue/assign-job.js';
 import { parseAssignJobId } from '../src/queue/assign-job-id.js';
-import type { BatchStore } from '../src/queue/batch-store.js';
+import { BatchGoneError } from '../src/queue/batch-gone.js';
+import type { BatchStore, RecordResult } from '../src/queue/batch-store.js';
 import { LimiterClosedError } from '../src/queue/outbound-rate-limiter.js';
 import type { FailureDetail, Outcome } from '../src/queue/outcomes.js';
 import { TRANSPORT_CLASS, S1TransportError, announcedLimit, classifyStatus, groupsContain, jitterBackoff, parseRetryAfter, problemMessage, type S1Answer, type S1Client, type WireObserver } from '../src/s1/index.js';
@@ -26,7 +27,8 @@ export { ASSIGN_JOB, type AssignPayload };
 
 export interface AssignContext {
   client: S1Client;
-  limiter: { acquire(): Promise<WireObserver>; pause(ms: number): Promise<void>; learn(announced: number | undefined, slot?: WireObserver): Promise<number> };
+  /** `acquireNow`: a slot at once when this process holds one granted ahead, else undefined (then `acquire`). */
+  limiter: { acquireNow(): WireObserver | undefined; acquire(): Promise<WireObserver>; pause(ms: number): Promise<void>; learn(announced: number | undefined, slot?: WireObserver): Promise<number> };
   /** What a row needs of the batch record: its outcome, its request counts, a deprecation notice. */
   store: Pick<BatchStore, 'recordOutcomeCoalesced' | 'countRequest' | 'noteDeprecation'>;
   config: Config;
@@ -36,6 +38,8 @@ export interface AssignContext {
   isAuthFailed(): boolean;
   /** Called once when this worker recorded a batch's last outcome. */
   onBatchDone(batchId: string): void;
+  /** A row's batch is gone from Redis (BatchGoneError): nothing this worker does for it can be recorded any more. */
+  onBatchGone(err: BatchGoneError): void;
   /** Aborts in-flight requests when shutdown is forced. */
   forceSignal: AbortSignal;
   /**
@@ -95,6 +99,7 @@ class RowRun {
 
 // Back to the queue without using an attempt (RateLimitError is how BullMQ spells "not now").
 const putBack = () => new RateLimitError();
+const NOT_SENT: Promise<undefined> = Promise.resolve(undefined);
 
 // eslint-disable-next-line max-lines-per-function -- a factory of the answer rules' small steps (none over 30 lines), made once per processor so that no closure is made per row (see RowRun); split apart, each step would need the context passed to it
 export function createAssignProcessor(ctx: AssignContext) {
@@ -106,27 +111,54 @@ export function createAssignProcessor(ctx: AssignContext) {
     if (run.countAs !== undefined) void ctx.store.countRequest(run.batchId, run.countAs).catch(() => undefined);
   };
 
-  const finish = async (run: RowRun, outcome: Outcome, reason: string, httpStatus: number | undefined, message?: string): Promise<void> => {
+  /** A batch gone from Redis is told to the worker (it stops: fatal) before the job fails with the error. */
+  const recordingFailed = (err: unknown): never => {
+    if (err instanceof BatchGoneError) ctx.onBatchGone(err);
+    throw err;
+  };
+
+  /** A row's last step: its outcome recorded (and logged, and its batch's end told), then the outcome as the job's result. */
+  const finish = async (run: RowRun, outcome: Outcome, reason: string, httpStatus: number | undefined, message?: string): Promise<Outcome> => {
     const detail: FailureDetail = { line: run.line, accountUserId: run.accountUserId, groupId: run.groupId, outcome, reason, httpStatus, attempts: run.attempt, message };
-    // The request is counted in the same round trip as the outcome.
-    const res = await ctx.store.recordOutcomeCoalesced(run.batchId, detail, 'set', run.countAs);
+    let res: RecordResult;
+    try {
+      // The request is counted in the same round trip as the outcome.
+      res = await ctx.store.recordOutcomeCoalesced(run.batchId, detail, 'set', run.countAs);
+    } catch (err) {
+      return recordingFailed(err);
+    }
     if (res.changed && wantsRowOutcome(ctx.log, outcome)) {
       logRowOutcome(ctx.log, { ...run.at, accountUserId: run.accountUserId, groupId: run.groupId, outcome, reason, httpStatus, attempts: run.attempt, durationMs: Math.round(performance.now() - run.started), message });
     }
     if (res.done) ctx.onBatchDone(run.batchId);
+    return outcome;
   };
 
-  /** Inside a connection permit: the rate slot, then the request. undefined: put back unsent (token rejected, limiter closed). */
-  const send = async (run: RowRun): Promise<S1Answer | undefined> => {
-    if (ctx.isAuthFailed()) return undefined;
+  const request = (run: RowRun, slot: WireObserver): Promise<S1Answer> => {
+    run.slot = slot;
+    return ctx.client.assignToGroup(run.accountUserId, run.groupId, { signal: ctx.forceSignal, idempotencyKey: run.jobId, observer: slot });
+  };
+
+  /**
+   * Inside a connection permit: the rate slot, then the request. undefined: put back unsent (token rejected, limiter
+   * closed). Not async when a slot granted ahead is at hand (a busy worker's usual case): the request's own promise
+   * is returned, with no frame of this function's waiting on it.
+   */
+  const send = (run: RowRun): Promise<S1Answer | undefined> => {
+    if (ctx.isAuthFailed()) return NOT_SENT;
+    const slot = ctx.limiter.acquireNow();
+    return slot === undefined ? sendAfterSlot(run) : request(run, slot);
+  };
+  const sendAfterSlot = async (run: RowRun): Promise<S1Answer | undefined> => {
+    let slot: WireObserver;
     try {
-      run.slot = await ctx.limiter.acquire();
+      slot = await ctx.limiter.acquire();
     } catch (err) {
       if (err instanceof LimiterClosedError) return undefined;
       throw err;
     }
     if (ctx.isAuthFailed()) return undefined;
-    return ctx.client.assignToGroup(run.accountUserId, run.groupId, { signal: ctx.forceSignal, idempotencyKey: run.jobId, observer: run.slot });
+    return request(run, slot);
   };
 
   /** No answer at all: an outage puts the row back, the rest retries or fails by the transport rules. */
@@ -147,11 +179,6 @@ export function createAssignProcessor(ctx: AssignContext) {
     throw new Error(`${err.code}: ${err.message}`);
   };
 
-  /** A row's last step: its outcome recorded, then the job's result. */
-  const succeed = async (run: RowRun, status: number): Promise<Outcome> => {
-    await finish(run, 'assigned', '', status);
-    return 'assigned';
-  };
   const fail = async (run: RowRun, reason: string, status: number, message: string | undefined): Promise<never> => {
     await finish(run, 'failed', reason, status, message);
     throw new UnrecoverableError(reason);
@@ -171,7 +198,7 @@ export function createAssignProcessor(ctx: AssignContext) {
     const status = answer.status;
     switch (classifyStatus(status)) {
       case 'success':
-        if (groupsContain(answer.body, run.groupId)) return succeed(run, status);
+        if (groupsContain(answer.body, run.groupId)) return finish(run, 'assigned', '', status);
         return fail(run, 'not-applied', status, 'the answer does not list the group');
       case 'permanent':
         return fail(run, `http-${status}`, status, problemMessage(answer.body));
@@ -210,6 +237,8 @@ export function createAssignProcessor(ctx: AssignContext) {
   };
 
   return async function processAssign(job: Job<AssignPayload>): Promise<Outcome> {
+    // A job whose hash Redis evicted comes without a name; the row then gets the outcome `evicted` below.
+    if (job.name !== ASSIGN_JOB && job.name !== undefined) throw new Error(`unknown job kind ${job.name}`);
     const jobId = job.id ?? '';
     const row = parseAssignJobId(jobId);
     if (!row) throw new UnrecoverableError(`not a row job id: ${jobId}`);
@@ -234,7 +263,7 @@ export function createAssignProcessor(ctx: AssignContext) {
    */
   async function recordEvicted(job: Job<AssignPayload>, batchId: string, line: number): Promise<never> {
     const message = `Redis evicted this row's job (its ids are lost): set maxmemory-policy noeviction and import line ${line} of the file again`;
-    const res = await ctx.store.recordOutcomeCoalesced(batchId, { line, accountUserId: '', groupId: '', outcome: 'failed', reason: 'evicted', attempts: job.attemptsMade + 1, message }, 'set');
+    const res = await ctx.store.recordOutcomeCoalesced(batchId, { line, accountUserId: '', groupId: '', outcome: 'failed', reason: 'evicted', attempts: job.attemptsMade + 1, message }, 'set').catch(recordingFailed);
     if (res.changed) logRowOutcome(ctx.log, { batchId, jobId: job.id ?? null, line, accountUserId: '', groupId: '', outcome: 'failed', reason: 'evicted', message });
     if (res.done) ctx.onBatchDone(batchId);
     throw new UnrecoverableError('evicted');

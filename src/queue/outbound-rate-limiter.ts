@@ -96,8 +96,21 @@ export class OutboundRateLimiter implements SlotOwner {
    */
   acquire(): Promise<WireObserver> {
     if (this.closed) return Promise.reject(new LimiterClosedError());
+    const slot = this.acquireNow();
+    return slot === undefined ? this.waitForSlot() : Promise.resolve(slot);
+  }
+
+  /**
+   * A slot at once, without a promise, when this process holds one granted ahead (ahead-stock.ts); undefined
+   * otherwise (or once closed): then {@link acquire}, which waits for a grant.
+   */
+  acquireNow(): WireObserver | undefined {
+    if (this.closed) return undefined;
     const stocked = this.stock.take();
-    if (stocked !== undefined) return Promise.resolve(new Slot(this, stocked));
+    return stocked === undefined ? undefined : new Slot(this, stocked);
+  }
+
+  private waitForSlot(): Promise<WireObserver> {
     return new Promise<WireObserver>((resolve, reject) => {
       this.waiters.push({ resolve, reject });
       if (!this.pumping) void this.pump();

@@ -1,6 +1,6 @@
 import { Worker, type Job } from 'bullmq';
 import pLimit from 'p-limit';
-import { ASSIGN_JOB, createAssignProcessor, type AssignContext, type AssignPayload } from '../../jobs/index.js';
+import { createAssignProcessor, type AssignContext, type AssignPayload } from '../../jobs/index.js';
 import { ASSIGN_QUEUE, BatchGoneError, type BatchStore, type OutboundRateLimiter } from '../queue/index.js';
 import { jitterBackoff, type S1Client } from '../s1/index.js';
 import type { AuthGate } from './auth-gate.js';
@@ -48,22 +48,13 @@ export function createAssignWorker(parts: WorkerParts, deps: AssignWorkerDeps): 
     withConnection: (fn) => permits(fn),
     isAuthFailed: deps.gate.isFailed,
     onBatchDone: reports.batchDone,
+    onBatchGone: parts.raiseFatal,
     onAuthFailure: deps.gate.reject,
     reachability: deps.reachability,
   });
   const worker = new Worker<AssignPayload>(
     ASSIGN_QUEUE,
-    async (job: Job<AssignPayload>) => {
-      // A job whose hash Redis evicted comes without a name; the processor gives its row the outcome `evicted`.
-      if (job.name !== ASSIGN_JOB && job.name !== undefined) throw new Error(`unknown job kind ${job.name}`);
-      try {
-        return await processor(job);
-      } catch (err) {
-        // Its batch vanished from Redis: nothing this worker does for it can be recorded any more.
-        if (err instanceof BatchGoneError) parts.raiseFatal(err);
-        throw err;
-      }
-    },
+    processor,
     {
       connection: parts.redis,
       prefix: config.prefix,

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { createAssignProcessor, type AssignContext, type AssignPayload } from '../../jobs/index.js';
 import { loadConfig } from '../../src/config/index.js';
 import { createLogger } from '../../src/log/logger.js';
+import { BatchGoneError } from '../../src/queue/batch-gone.js';
 import type { FailureDetail } from '../../src/queue/outcomes.js';
 import { S1TransportError, type S1Answer, type TransportFailure, type WireObserver } from '../../src/s1/index.js';
 
@@ -23,7 +24,8 @@ function answer(status: number, body: unknown = undefined, headers: Record<strin
 const withGroup = (id = GROUP) => answer(200, { id: USER, groups: [{ id }] });
 const problem = (status: number, detail: string) => answer(status, { type: 'about:blank', title: 'x', status, detail });
 
-function harness(reply: Reply) {
+/** `slotAtHand`: the limiter holds a slot granted ahead (acquireNow gives it) rather than waiting for a grant. */
+function harness(reply: Reply, opts: { slotAtHand?: boolean; store?: Partial<AssignContext['store']> } = {}) {
   const outcomes: Array<{ detail: FailureDetail; countAs: number | string | undefined }> = [];
   const counted: Array<number | string> = [];
   const pauses: number[] = [];
@@ -38,6 +40,8 @@ function harness(reply: Reply) {
   let requests = 0;
   let networkFailures = 0;
   const lines: string[] = [];
+  const slots = { granted: 0, atHand: 0 };
+  const gone: Error[] = [];
   const ctx: AssignContext = {
     client: {
       assignToGroup: async (_u: string, _g: string, opts?: { observer?: WireObserver }) => {
@@ -51,7 +55,15 @@ function harness(reply: Reply) {
       close: async () => undefined,
     },
     limiter: {
-      acquire: async () => ({ sent: () => undefined, answered: () => undefined }) as WireObserver,
+      acquireNow: () => {
+        if (!opts.slotAtHand) return undefined;
+        slots.atHand++;
+        return { sent: () => undefined, answered: () => undefined };
+      },
+      acquire: async () => {
+        slots.granted++;
+        return { sent: () => undefined, answered: () => undefined };
+      },
       pause: async (ms) => void pauses.push(ms),
       learn: async (announced, slot) => {
         learnt.push(announced);
@@ -69,6 +81,7 @@ function harness(reply: Reply) {
         deprecations.push(text);
         return deprecations.length === 1;
       },
+      ...opts.store,
     },
     config,
     log: createLogger({ level: 'debug', destination: { write: (s: string) => lines.push(s) } }),
@@ -80,6 +93,7 @@ function harness(reply: Reply) {
     },
     isAuthFailed: () => authFailed,
     onBatchDone: (b) => void done.push(b),
+    onBatchGone: (err) => void gone.push(err),
     onAuthFailure: async (status) => {
       authFailed = true;
       authFailures.push(status);
@@ -90,7 +104,7 @@ function harness(reply: Reply) {
     const job = { id: 'b1-2', name: 'assign', data, attemptsMade, opts: {}, updateData: async (d: AssignPayload) => void (job.data = d) };
     return { job, result: process(job as unknown as Job<AssignPayload>) };
   };
-  return { run, outcomes, counted, pauses, learnt, sentOn, learntFrom, authFailures, deprecations, done, lines, requests: () => requests, ctx };
+  return { run, outcomes, counted, pauses, learnt, sentOn, learntFrom, authFailures, deprecations, done, lines, slots, gone, requests: () => requests, ctx };
 }
 
 describe('the assign processor, answer by answer', () => {
@@ -159,6 +173,41 @@ describe('the assign processor, answer by answer', () => {
     expect(h.learntFrom[0]).toBe(h.sentOn[0]);
   });
 
+  it('a slot granted ahead is used at once: no wait for a grant, the request goes out on it, a 429 is learnt from it', async () => {
+    const ok = harness(withGroup(), { slotAtHand: true });
+    await expect(ok.run().result).resolves.toBe('assigned');
+    expect(ok.slots).toEqual({ granted: 0, atHand: 1 });
+    const h = harness(answer(429, undefined, { 'retry-after': '1' }), { slotAtHand: true });
+    await expect(h.run().result).rejects.toBeInstanceOf(RateLimitError);
+    expect(h.slots).toEqual({ granted: 0, atHand: 1 });
+    expect(h.sentOn).toHaveLength(1);
+    expect(h.learntFrom[0]).toBeDefined();
+    expect(h.learntFrom[0]).toBe(h.sentOn[0]);
+  });
+
+  it('without a slot at hand the row waits for a grant; a token rejected meanwhile keeps it unsent', async () => {
+    const h = harness(withGroup());
+    await expect(h.run().result).resolves.toBe('assigned');
+    expect(h.slots).toEqual({ granted: 1, atHand: 0 });
+    h.ctx.limiter.acquire = async () => {
+      await h.ctx.onAuthFailure(401, 'revoked');
+      return { sent: () => undefined, answered: () => undefined };
+    };
+    await expect(createAssignProcessor(h.ctx)({ id: 'b1-3', name: 'assign', data: { u: USER, g: GROUP }, attemptsMade: 0, opts: {} } as unknown as Job<AssignPayload>)).rejects.toBeInstanceOf(RateLimitError);
+    expect(h.requests()).toBe(1);
+  });
+
+  it("a batch gone from Redis when the outcome is recorded: the worker is told (it stops) and the job fails with the store's error", async () => {
+    const err = new BatchGoneError('b1');
+    const h = harness(withGroup(), { slotAtHand: true, store: { recordOutcomeCoalesced: () => Promise.reject(err) } });
+    await expect(h.run().result).rejects.toBe(err);
+    expect(h.gone).toEqual([err]);
+    const other = new Error('redis down');
+    const h2 = harness(withGroup(), { store: { recordOutcomeCoalesced: () => Promise.reject(other) } });
+    await expect(h2.run().result).rejects.toBe(other);
+    expect(h2.gone).toEqual([]);
+  });
+
   it('429 more often than S1_MAX_RATE_LIMITED: failed rate-limited', async () => {
     const h = harness(answer(429, undefined, { 'retry-after': '1' }));
     await expect(h.run(0, { u: USER, g: GROUP, r: config.maxRateLimited }).result).rejects.toBeInstanceOf(UnrecoverableError);
@@ -215,6 +264,14 @@ describe('the assign processor, answer by answer', () => {
     await expect(createAssignProcessor(h.ctx)(job as unknown as Job<AssignPayload>)).rejects.toBeInstanceOf(UnrecoverableError);
     expect(h.requests()).toBe(0);
     expect(h.outcomes).toEqual([{ detail: expect.objectContaining({ line: 7, outcome: 'failed', reason: 'evicted', message: expect.stringContaining('line 7') }), countAs: undefined }]);
+  });
+
+  it('a job of another kind fails without a request or an outcome', async () => {
+    const h = harness(withGroup());
+    const job = { id: 'b1-2', name: 'something-else', data: { u: USER, g: GROUP }, attemptsMade: 0, opts: {} };
+    await expect(createAssignProcessor(h.ctx)(job as unknown as Job<AssignPayload>)).rejects.toThrow(/unknown job kind something-else/);
+    expect(h.requests()).toBe(0);
+    expect(h.outcomes).toEqual([]);
   });
 
   it('a job id this tool did not make fails without a request', async () => {
