@@ -10,7 +10,7 @@ import { PendingRestamps } from './pending-restamps.js';
 import { Slot, type Round, type SlotOwner } from './rate-slot.js';
 import { RoundTripAllowance } from './round-trip-allowance.js';
 
-export { AHEAD_FROM, DIP_PROBE_MS, LimiterClosedError, UP_PROBE_MS, type OutboundRateLimiterOptions };
+export { AHEAD_FROM, AHEAD_MAX, DIP_PROBE_MS, LimiterClosedError, UP_PROBE_MS, type OutboundRateLimiterOptions };
 
 interface Waiter {
   resolve: (slot: WireObserver) => void;
@@ -36,6 +36,8 @@ export class OutboundRateLimiter implements SlotOwner {
   private readonly windowUs: number;
   private readonly paceUs: number;
   private droppedInARow = 0;
+  /** Slots this process took (from the stock or as a waiter) since its last grant call: its demand per round. */
+  private takenSinceAsk = 0;
   private readonly roundTrips: RoundTripAllowance;
   /** Re-stamps and hand-backs not yet told to Redis. */
   private readonly pending: PendingRestamps;
@@ -107,7 +109,9 @@ export class OutboundRateLimiter implements SlotOwner {
   acquireNow(): WireObserver | undefined {
     if (this.closed) return undefined;
     const stocked = this.stock.take();
-    return stocked === undefined ? undefined : new Slot(this, stocked);
+    if (stocked === undefined) return undefined;
+    this.takenSinceAsk++;
+    return new Slot(this, stocked);
   }
 
   private waitForSlot(): Promise<WireObserver> {
@@ -216,7 +220,10 @@ export class OutboundRateLimiter implements SlotOwner {
         }
         // 500 slots per round is far more than one process needs, and keeps one call's work bounded.
         const wanted = Math.min(this.waiters.length, 500);
-        const ahead = this.options.rate >= AHEAD_FROM ? Math.min(wanted, AHEAD_MAX) : 0;
+        // As many ahead as this process took since its last call (at least its waiters): a steady stream of rows
+        // then finds its next slots at hand until the next round, rather than waiting for a grant at every round.
+        const ahead = this.options.rate >= AHEAD_FROM ? Math.min(Math.max(wanted, this.takenSinceAsk), AHEAD_MAX) : 0;
+        this.takenSinceAsk = 0;
         const nonce = `${this.nonce}-${this.round++}`;
         let granted: number;
         let waitMs: number;
@@ -249,6 +256,7 @@ export class OutboundRateLimiter implements SlotOwner {
         if (granted > 0) {
           const round: Round = { nonce, slots: granted, latest: 0, queued: false };
           const served = this.waiters.splice(0, granted);
+          this.takenSinceAsk += served.length;
           for (const w of served) w.resolve(new Slot(this, round));
           if (granted > served.length) {
             // Kept only if nothing dropped the stock while the grant was out (a pause, a 429, close): else handed back.

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { maxInWindow } from '../../src/sim/index.js';
 import { globalKeys } from '../../src/queue/keys.js';
 import { loadLimiterScripts } from '../../src/queue/limiter-scripts/limiter-scripts.js';
-import { AHEAD_FROM, LimiterClosedError, OutboundRateLimiter, type OutboundRateLimiterOptions } from '../../src/queue/outbound-rate-limiter.js';
+import { AHEAD_FROM, AHEAD_MAX, LimiterClosedError, OutboundRateLimiter, type OutboundRateLimiterOptions } from '../../src/queue/outbound-rate-limiter.js';
 import { startRedisServer } from '../helpers/redis-server.js';
 import { redisUrl, uniquePrefix } from '../helpers/test-env.js';
 
@@ -459,7 +459,7 @@ describe('granting ahead at a limit of 1,000/s or more', () => {
     return slots;
   };
 
-  it('a round grants as many again as it has waiters; rows in the next 50 ms take those without asking Redis', async () => {
+  it('a round grants as many again as it has waiters (or more, below); rows in the next 50 ms take those without asking Redis', async () => {
     const r = conn();
     const keys = globalKeys(uniquePrefix('ahead'));
     const clock = manualClock();
@@ -477,6 +477,30 @@ describe('granting ahead at a limit of 1,000/s or more', () => {
     expect(await rounds(r, keys.rateLog)).toHaveLength(first.length + 1);
     expect(await r.get(keys.rateCount)).toBe(String(slotsIn(await rounds(r, keys.rateLog))));
     limiter.close();
+  });
+
+  it('a busy process asks ahead for as many slots as it took since its last call, at most AHEAD_MAX', async () => {
+    const r = conn();
+    const keys = globalKeys(uniquePrefix('ahead-demand'));
+    const clock = manualClock();
+    const limiter = new OutboundRateLimiter(r, keys, { rate: 5000, clock: clock.now });
+    // Ten rows: a round of 1 + 1 (one waiter, nothing taken before), then 8 + 8 for the eight still waiting.
+    await tenRows(limiter);
+    expect((await rounds(r, keys.rateLog)).map(([, n]) => n)).toEqual([2, 16]);
+    // The eight left go to the next rows without a call; the row after them asks for itself and, ahead, the
+    // sixteen taken since the last call (eight as waiters, eight from the stock).
+    for (let i = 0; i < 8; i++) await limiter.acquire();
+    await limiter.acquire();
+    expect((await rounds(r, keys.rateLog)).map(([, n]) => n)).toEqual([2, 16, 17]);
+    limiter.close();
+
+    // However many were taken or wait, no more than AHEAD_MAX ahead (a limit high enough that the room left for the
+    // other workers does not bind first).
+    const bigKeys = globalKeys(uniquePrefix('ahead-max'));
+    const big = new OutboundRateLimiter(r, bigKeys, { rate: 100_000, clock: clock.now });
+    await Promise.all(Array.from({ length: 300 }, () => big.acquire()));
+    expect((await rounds(r, bigKeys.rateLog)).map(([, n]) => n)).toEqual([2, 298 + AHEAD_MAX]);
+    big.close();
   });
 
   it('slots granted ahead last 50 ms from the ask, then a row asks Redis again', async () => {
@@ -546,26 +570,31 @@ describe('granting ahead at a limit of 1,000/s or more', () => {
     const keys = globalKeys(uniquePrefix('ahead-drop'));
     // A clock that stands still: nothing expires by time here, only by what the test does.
     const clock = manualClock();
-    const limiter = new OutboundRateLimiter(r, keys, { rate: 5000, clock: clock.now });
+    /**
+     * A fresh limiter (one per case, as a new worker) after ten rows at once: its first round asks for its one waiter
+     * and one ahead, the second for the eight still waiting and eight ahead, which it keeps.
+     */
     const stocked = async () => {
+      const limiter = new OutboundRateLimiter(r, keys, { rate: 5000, clock: clock.now });
       await tenRows(limiter);
       const rs = await rounds(r, keys.rateLog);
-      expect(slotsIn(rs), 'slots were granted ahead').toBeGreaterThan(slotsIn(rs.slice(0, -1)) + 10);
-      return rs;
+      expect(rs.at(-1)![1], 'slots were granted ahead').toBeGreaterThan(10);
+      return limiter;
     };
     /** The number of this limiter's latest grant call that granted anything (`<nonce>-<round>:<slots>`). */
     const lastRound = async () => Math.max(...(await r.zrange(keys.rateLog, 0, -1)).map((m) => Number(/-(\d+):\d+$/.exec(m)![1])));
     /** Resolves to whether the next row got its slot without a grant call. */
-    const fromStock = async () => {
+    const fromStock = async (limiter: OutboundRateLimiter) => {
       const before = await lastRound();
       await limiter.acquire();
       return (await lastRound()) === before;
     };
 
-    await stocked();
-    expect(await fromStock(), 'the stock serves the next row').toBe(true);
+    let limiter = await stocked();
+    expect(await fromStock(limiter), 'the stock serves the next row').toBe(true);
     await limiter.pause(1);
-    expect(await fromStock(), 'after a pause').toBe(false);
+    expect(await fromStock(limiter), 'after a pause').toBe(false);
+    limiter.close();
 
     // A pause while a grant is out: what it grants beyond its waiter goes back at once. A limiter of its own, idle,
     // so its grant call leaves within acquire() itself, before the pause.
@@ -579,7 +608,7 @@ describe('granting ahead at a limit of 1,000/s or more', () => {
     expect(await rounds(r, outKeys.rateLog), 'the round out during the pause kept only its waiter').toEqual([[expect.stringMatching(/-0:1$/), 1]]);
     out.close();
 
-    await stocked();
+    limiter = await stocked();
     r.disconnect(true);
     await once(r, 'ready');
     // Held for a window after the reconnect (by this clock): a row now waits, rather than taking a slot granted ahead.
@@ -588,11 +617,12 @@ describe('granting ahead at a limit of 1,000/s or more', () => {
     expect(first).toBe('held');
     clock.advance(1100);
     await held;
+    limiter.close();
 
     // Last: a 429 also stops granting ahead for a few windows.
-    await stocked();
+    limiter = await stocked();
     await limiter.learn(undefined);
-    expect(await fromStock(), 'after a 429').toBe(false);
+    expect(await fromStock(limiter), 'after a 429').toBe(false);
     limiter.close();
   });
 
