@@ -1,11 +1,11 @@
 import { Worker, type Job } from 'bullmq';
-import pLimit from 'p-limit';
 import { createAssignProcessor, type AssignContext, type AssignPayload } from '../../jobs/index.js';
 import { ASSIGN_QUEUE, BatchGoneError, type BatchStore, type OutboundRateLimiter } from '../queue/index.js';
 import { jitterBackoff, type S1Client } from '../s1/index.js';
 import type { AuthGate } from './auth-gate.js';
 import type { Reachability } from './reachability.js';
 import { jobsInHand } from './capacity.js';
+import { connectionPermits } from './connection-permits.js';
 import { recordFailedJob } from './reconcile-on-start.js';
 import { pendingWork } from './pending-work.js';
 import type { WorkerParts } from './worker-parts.js';
@@ -36,7 +36,7 @@ export function createAssignWorker(parts: WorkerParts, deps: AssignWorkerDeps): 
   const { config, log, store, reports } = parts;
   // One request per connection (no pipelining), and a permit per connection that a job holds from its rate slot
   // to its answer: requests in flight to S1 never exceed the connections, and no slot waits for a socket.
-  const permits = pLimit(deps.connections);
+  const withConnection = connectionPermits(deps.connections);
   const { onRowOutcome } = deps;
   const processor = createAssignProcessor({
     client: deps.client,
@@ -45,7 +45,7 @@ export function createAssignWorker(parts: WorkerParts, deps: AssignWorkerDeps): 
     config,
     log,
     forceSignal: parts.force,
-    withConnection: (fn) => permits(fn),
+    withConnection,
     isAuthFailed: deps.gate.isFailed,
     onBatchDone: reports.batchDone,
     onBatchGone: parts.raiseFatal,
