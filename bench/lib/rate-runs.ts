@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SimOptions } from '../../src/sim/index.js';
 import { withSimulator } from './bench-sim.js';
@@ -69,6 +70,8 @@ export async function rateRuns(ctx: BenchContext, o: RateRunsOptions): Promise<R
       if (failed > 0) out.notes.push(`tool run ${r + 1}: ${failed} rows ended failed (${JSON.stringify(w.batch?.httpStatusCounts)})`);
       out.ours.push(f);
       ctx.log(`  tool:     ${describe(f)}`);
+      const learnt = learntLimitsOf(ctx, `${o.name}-${r}`);
+      if (learnt) ctx.log(`    limits in force: ${learnt}`);
 
       if (o.baseline === false) continue;
       await ctx.flush();
@@ -93,6 +96,23 @@ export async function rateRuns(ctx: BenchContext, o: RateRunsOptions): Promise<R
     await ctx.flush();
     return out;
   });
+}
+
+/**
+ * The limits in force over the batch (its report's `learntLimits`), as `158 measured +0.0 s, 173 probe +2.1 s, ...`,
+ * timed from the first; undefined when the configured limit held throughout. The workers have exited, so the report of
+ * the batch they finished is written. A run whose figures look wrong can then be read against what the estimator did.
+ */
+function learntLimitsOf(ctx: BenchContext, batchId: string): string | undefined {
+  let changes: { at: string; limit: number; why: string }[];
+  try {
+    changes = (JSON.parse(readFileSync(join(ctx.tmp, 'reports', batchId, 'report.json'), 'utf8')) as { learntLimits?: typeof changes }).learntLimits ?? [];
+  } catch {
+    return undefined;
+  }
+  if (changes.length === 0 || (changes.length === 1 && changes[0]!.why === 'configured')) return undefined;
+  const t0 = Date.parse(changes[0]!.at);
+  return changes.map((c) => `${c.limit} ${c.why} +${((Date.parse(c.at) - t0) / 1000).toFixed(1)} s`).join(', ');
 }
 
 function describe(f: RateFigures): string {
