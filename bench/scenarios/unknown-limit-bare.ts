@@ -1,3 +1,4 @@
+import { LEARNT_LIMIT_REPS } from '../lib/rate-runs.js';
 import { unknownLimitScenarioOf } from './unknown-limit.js';
 
 /**
@@ -14,4 +15,5 @@ export const unknownLimitBareScenario = unknownLimitScenarioOf({
   label: ', bare 429s',
   minMeanOfLimit: 0.9,
   max429Pct: 3,
+  reps: LEARNT_LIMIT_REPS,
 });

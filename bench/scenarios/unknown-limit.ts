@@ -20,6 +20,8 @@ export interface UnknownLimitVariant {
   minMeanOfLimit: number;
   /** Target: at most this percentage of requests answered 429. */
   max429Pct: number;
+  /** Repetitions in a full run. */
+  reps: number;
 }
 
 /**
@@ -37,7 +39,7 @@ export function unknownLimitScenarioOf(v: UnknownLimitVariant): Scenario {
       const runs = await rateRuns(ctx, {
         name: `s${v.id}`,
         rows,
-        reps: repsFor(ctx, STABLE_RATE_REPS, 1),
+        reps: repsFor(ctx, v.reps, 1),
         workers: 3,
         configuredRate: UNKNOWN_LIMIT_CONFIGURED,
         sim: { rate: REAL, retryAfter: 'seconds', rateLimitHeaders: v.rateLimitHeaders },
@@ -64,4 +66,5 @@ export const unknownLimitScenario = unknownLimitScenarioOf({
   label: '',
   minMeanOfLimit: 0.85,
   max429Pct: 5,
+  reps: STABLE_RATE_REPS,
 });
