@@ -459,12 +459,18 @@ describe('granting ahead at a limit of 1,000/s or more', () => {
     return slots;
   };
 
-  it('a round grants as many again as it has waiters (or more, below); rows in the next 50 ms take those without asking Redis', async () => {
+  /** A fresh limiter on a clock that moves only when the test says, after ten rows asked for slots at once. */
+  const afterTenRows = async (name: string, rate = 5000) => {
     const r = conn();
-    const keys = globalKeys(uniquePrefix('ahead'));
+    const keys = globalKeys(uniquePrefix(name));
     const clock = manualClock();
-    const limiter = new OutboundRateLimiter(r, keys, { rate: AHEAD_FROM, clock: clock.now });
+    const limiter = new OutboundRateLimiter(r, keys, { rate, clock: clock.now });
     await tenRows(limiter);
+    return { r, keys, clock, limiter };
+  };
+
+  it('a round grants as many again as it has waiters (or more, below); rows in the next 50 ms take those without asking Redis', async () => {
+    const { r, keys, clock, limiter } = await afterTenRows('ahead', AHEAD_FROM);
     const first = await rounds(r, keys.rateLog);
     const ahead = slotsIn(first) - 10;
     // The first call had one waiter (the others came while it was out), the second the other nine, or fewer.
@@ -480,12 +486,8 @@ describe('granting ahead at a limit of 1,000/s or more', () => {
   });
 
   it('a busy process asks ahead for as many slots as it took since its last call, at most AHEAD_MAX', async () => {
-    const r = conn();
-    const keys = globalKeys(uniquePrefix('ahead-demand'));
-    const clock = manualClock();
-    const limiter = new OutboundRateLimiter(r, keys, { rate: 5000, clock: clock.now });
     // Ten rows: a round of 1 + 1 (one waiter, nothing taken before), then 8 + 8 for the eight still waiting.
-    await tenRows(limiter);
+    const { r, keys, clock, limiter } = await afterTenRows('ahead-demand');
     expect((await rounds(r, keys.rateLog)).map(([, n]) => n)).toEqual([2, 16]);
     // The eight left go to the next rows without a call; the row after them asks for itself and, ahead, the
     // sixteen taken since the last call (eight as waiters, eight from the stock).
@@ -504,11 +506,7 @@ describe('granting ahead at a limit of 1,000/s or more', () => {
   });
 
   it('slots granted ahead last 50 ms from the ask, then a row asks Redis again', async () => {
-    const r = conn();
-    const keys = globalKeys(uniquePrefix('ahead-life'));
-    const clock = manualClock();
-    const limiter = new OutboundRateLimiter(r, keys, { rate: 5000, clock: clock.now });
-    await tenRows(limiter);
+    const { r, keys, clock, limiter } = await afterTenRows('ahead-life');
     const first = await rounds(r, keys.rateLog);
     expect(slotsIn(first)).toBeGreaterThan(10);
     clock.advance(50);
@@ -518,11 +516,7 @@ describe('granting ahead at a limit of 1,000/s or more', () => {
   });
 
   it('slots left when the stock ends are handed back with the next call: the log then counts only slots used', async () => {
-    const r = conn();
-    const keys = globalKeys(uniquePrefix('ahead-back'));
-    const clock = manualClock();
-    const limiter = new OutboundRateLimiter(r, keys, { rate: 5000, clock: clock.now });
-    await tenRows(limiter);
+    const { r, keys, clock, limiter } = await afterTenRows('ahead-back');
     expect(slotsIn(await rounds(r, keys.rateLog))).toBeGreaterThan(10);
     const [sent] = await Promise.all([limiter.acquire(), limiter.acquire()]);
     // Sent, so its round is re-stamped (named by its slots after the hand-back) with the same call.
