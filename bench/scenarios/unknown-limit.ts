@@ -22,6 +22,8 @@ export interface UnknownLimitVariant {
   max429Pct: number;
   /** Repetitions in a full run. */
   reps: number;
+  /** Baseline runs in a full run, after the first of ours (`--reps` and quick runs: one after each). @defaultValue one after each repetition */
+  baselineReps?: number;
 }
 
 /**
@@ -40,6 +42,8 @@ export function unknownLimitScenarioOf(v: UnknownLimitVariant): Scenario {
         name: `s${v.id}`,
         rows,
         reps: repsFor(ctx, v.reps, 1),
+        // A full run's choice: `--reps N` and quick runs keep a baseline after each repetition.
+        baselineReps: ctx.repsOverride === undefined && !ctx.quick ? v.baselineReps : undefined,
         workers: 3,
         configuredRate: UNKNOWN_LIMIT_CONFIGURED,
         sim: { rate: REAL, retryAfter: 'seconds', rateLimitHeaders: v.rateLimitHeaders },
