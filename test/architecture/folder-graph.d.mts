@@ -30,3 +30,4 @@ export interface BareUnitGraph {
 
 export function unitCycles(graph: BareUnitGraph): string[][];
 export function toMermaid(graph: BareUnitGraph): string;
+export function readmeGraphProblem(readme: string, mermaid: string): string | undefined;

@@ -123,3 +123,16 @@ export function toMermaid(graph) {
   for (const edge of graph.edges) lines.push(`  ${id(edge.from)} --> ${id(edge.to)}`);
   return lines.join('\n');
 }
+
+/**
+ * Why the README's folder graph (its one ```mermaid block) is not the graph of the tree, or undefined when it is:
+ * the README drew `s1` without its arrow to `csv` for many commits before this was checked.
+ * @param {string} readme
+ * @param {string} mermaid what {@link toMermaid} draws for the tree
+ */
+export function readmeGraphProblem(readme, mermaid) {
+  const block = /```mermaid\n([\s\S]*?)```/.exec(readme);
+  if (!block) return "README.md has no ```mermaid block for the folder graph";
+  if (block[1].trim() === mermaid.trim()) return undefined;
+  return "README.md's folder graph is not the tree's: paste the output of `node test/architecture/check-dependencies.mjs --mermaid` into its ```mermaid block";
+}

@@ -1,7 +1,7 @@
 // The folder-level check of `npm run lint:deps` on small fabricated graphs (dependency-cruiser's module shape):
 // folders that import each other without any module cycle, an upward arrow, and a folder the layer table misses.
 import { describe, expect, it } from 'vitest';
-import { checkFolderGraph, foldToUnits, toMermaid, type CruisedModule } from './folder-graph.mjs';
+import { checkFolderGraph, foldToUnits, readmeGraphProblem, toMermaid, type CruisedModule } from './folder-graph.mjs';
 
 function module(source: string, ...imports: string[]): CruisedModule {
   return { source, dependencies: imports.map((resolved) => ({ resolved })) };
@@ -74,5 +74,14 @@ describe('folder graph', () => {
       '  cli --> queue',
       '  queue --> errors',
     ]);
+  });
+
+  it("holds the README's folder graph to the tree's: a missing arrow, or no graph at all, is a problem", () => {
+    const chart = toMermaid(foldToUnits([module('src/cli/main.ts', 'src/queue/a.ts'), module('src/queue/a.ts', 'src/errors.ts')]));
+    const readme = (graph: string) => `## Layers\n\n\`\`\`mermaid\n${graph}\n\`\`\`\n\nmore text\n`;
+    expect(readmeGraphProblem(readme(chart), chart)).toBeUndefined();
+    const stale = chart.replace('\n  queue --> errors', '');
+    expect(readmeGraphProblem(readme(stale), chart)).toMatch(/not the tree's.*--mermaid/);
+    expect(readmeGraphProblem('## Layers\n\nno chart\n', chart)).toMatch(/no ```mermaid block/);
   });
 });
