@@ -22,7 +22,7 @@ export interface UnknownLimitVariant {
   max429Pct: number;
   /** Repetitions in a full run. */
   reps: number;
-  /** Baseline runs in a full run, after the first of ours (`--reps` and quick runs: one after each). @defaultValue one after each repetition */
+  /** Baseline runs in a full run, after the first this-many of ours (`--reps` and quick runs: one after each). @defaultValue one after each repetition */
   baselineReps?: number;
 }
 
