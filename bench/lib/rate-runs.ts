@@ -41,7 +41,7 @@ export interface RateRuns {
  * Full-run repetitions of scenarios 3, 4 and 5: one. Over fourteen full runs of two repetitions each, their tool
  * figures never left 195-200/s (3 and 4) and 96.1-96.8/s (5), against targets of 190, 170 and 95, and scenario 3's
  * safety targets held in every repetition. Scenario 1's bracketing and a slow stretch of the machine took a full run
- * to 591 s of its 10 minutes; these repetitions gave back ~50 s. Scenario 4b keeps two ({@link LEARNT_LIMIT_REPS}).
+ * to 591 s of its 10 minutes; these repetitions gave back ~50 s. Scenario 4b has its own ({@link LEARNT_LIMIT_REPS}).
  */
 export const STABLE_RATE_REPS = 1;
 

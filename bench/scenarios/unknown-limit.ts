@@ -43,7 +43,7 @@ export function unknownLimitScenarioOf(v: UnknownLimitVariant): Scenario {
         rows,
         reps: repsFor(ctx, v.reps, 1),
         // A full run's choice: `--reps N` and quick runs keep a baseline after each repetition.
-        baselineReps: ctx.repsOverride === undefined && !ctx.quick ? v.baselineReps : undefined,
+        baselineReps: repsFor(ctx, v.baselineReps ?? v.reps, 1),
         workers: 3,
         configuredRate: UNKNOWN_LIMIT_CONFIGURED,
         sim: { rate: REAL, retryAfter: 'seconds', rateLimitHeaders: v.rateLimitHeaders },
