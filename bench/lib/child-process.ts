@@ -80,7 +80,7 @@ export async function runNode(script: string, args: string[], env: NodeJS.Proces
   const res = await child.exited;
   clearTimeout(timer);
   if (res.code !== 0) throw new Error(`${script} ${args.join(' ')} exited ${res.code ?? res.signal}: ${child.stderr().trim().slice(-2000)}`);
-  return { ...res, stdout: child.stdout(), stderr: child.stderr(), peakRss: child.peakRss() };
+  return { ...res, startedAt: child.startedAt, stdout: child.stdout(), stderr: child.stderr(), peakRss: child.peakRss() };
 }
 
 /** Kills every child still running (on a crash of the bench itself): none may outlive it. */

@@ -42,3 +42,15 @@ export function share429(xs: RateFigures[]): Summary {
 export function figureOf(xs: RateFigures[], key: keyof RateFigures): Summary {
   return summarize(xs.map((x) => x[key]));
 }
+
+/**
+ * Where a run's time went, as the simulator saw its POSTs: from the spawn to the first, the span of them all (and
+ * the rate over it), from the last to the end of the timing. `startedAt` and `elapsedMs` on performance.now().
+ */
+export function runTimeline(s: SimStats, startedAt: number, elapsedMs: number): string {
+  if (s.firstAt === null || s.lastAt === null) return 'no POST seen';
+  const spawnAt = performance.timeOrigin + startedAt;
+  const spanS = (s.lastAt - s.firstAt) / 1000;
+  const fmt = (ms: number) => (ms / 1000).toFixed(2);
+  return `first POST at ${fmt(s.firstAt - spawnAt)} s, POSTs over ${spanS.toFixed(2)} s (${Math.round(s.posts / Math.max(spanS, 0.001))}/s), end ${fmt(spawnAt + elapsedMs - s.lastAt)} s after the last`;
+}

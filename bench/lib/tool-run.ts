@@ -13,6 +13,8 @@ export function importWithCli(ctx: BenchContext, csv: string, batchId: string, s
 export interface WorkResult {
   /** From the first worker's spawn until the batch record says done (or the timeout). */
   elapsedMs: number;
+  /** ms (performance.now) when the first worker was spawned. */
+  startedAt: number;
   /** The batch as it stood at the end. */
   batch: BatchStatus | undefined;
   finished: boolean;
@@ -38,7 +40,7 @@ export async function workUntilDone(ctx: BenchContext, opts: { settings: ToolSet
       return b?.done ? b : undefined;
     }, opts.timeoutMs);
     const elapsedMs = performance.now() - t0;
-    return { elapsedMs, batch: batch ?? (await store.getBatch(opts.batchId)), finished: batch !== undefined, peakRss: children.map((c) => c.peakRss()) };
+    return { elapsedMs, startedAt: t0, batch: batch ?? (await store.getBatch(opts.batchId)), finished: batch !== undefined, peakRss: children.map((c) => c.peakRss()) };
   } finally {
     await Promise.all(children.map((c) => c.stop()));
   }

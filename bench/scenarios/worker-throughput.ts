@@ -7,6 +7,7 @@ import { repsFor, type Scenario } from '../lib/context.js';
 import { writeAssignmentsCsv } from '../lib/csv-fixture.js';
 import { baselineScript } from '../lib/paths.js';
 import { row } from '../lib/result-row.js';
+import { runTimeline } from '../lib/sim-figures.js';
 import { summarize } from '../lib/summary.js';
 import { importWithCli, workUntilDone } from '../lib/tool-run.js';
 
@@ -69,7 +70,7 @@ export const workerThroughputScenario: Scenario = {
         expectAllAccepted(`bare BullMQ run ${i}`);
         bare.push(rows / (f.elapsedMs / 1000));
         bareRss.push(f.peakRss / 2 ** 20);
-        ctx.log(`  bare BullMQ worker: ${Math.round(bare[i]!)} rows/s (${(f.elapsedMs / 1000).toFixed(1)} s), peak RSS ${bareRss[i]!.toFixed(0)} MB`);
+        ctx.log(`  bare BullMQ worker: ${Math.round(bare[i]!)} rows/s (${(f.elapsedMs / 1000).toFixed(1)} s), peak RSS ${bareRss[i]!.toFixed(0)} MB; ${runTimeline(sim.stats(), f.startedAt, f.elapsedMs)}`);
       };
       await runBare(0);
       for (let r = 0; r < reps; r++) {
@@ -82,7 +83,7 @@ export const workerThroughputScenario: Scenario = {
         if (!w.finished || w.batch?.assigned !== rows) throw new Error(`worker run ${r}: finished=${w.finished}, assigned ${w.batch?.assigned} of ${rows}`);
         ours.push(rows / (w.elapsedMs / 1000));
         oursRss.push((w.peakRss[0] ?? 0) / 2 ** 20);
-        ctx.log(`  tool:     ${Math.round(ours[r]!)} rows/s (${(w.elapsedMs / 1000).toFixed(1)} s), worker peak RSS ${oursRss[r]!.toFixed(0)} MB`);
+        ctx.log(`  tool:     ${Math.round(ours[r]!)} rows/s (${(w.elapsedMs / 1000).toFixed(1)} s), worker peak RSS ${oursRss[r]!.toFixed(0)} MB; ${runTimeline(sim.stats(), w.startedAt, w.elapsedMs)}`);
 
         await runBare(r + 1);
 
