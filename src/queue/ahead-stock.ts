@@ -7,7 +7,8 @@ import type { Round } from './rate-slot.js';
  * and this process keeps the ones no waiter took for AHEAD_MS from its ask; a row that comes meanwhile takes one
  * without a Redis round trip. Sized by the waiters alone, a worker at 6,000 rows/s made a grant call every 30 rows
  * and two rows in three waited for one, holding their connection; sized by what it took, one call per ~160 rows,
- * and five rows in six find a slot at hand (30,000 rows, scenario 2's shape). The stock's short life keeps its slots'
+ * and five rows in six find a slot at hand (30,000 rows, scenario 2's shape); with the refill below, all but a few
+ * hundred of 100,000 (the start, and a refill that came late). The stock's short life keeps its slots'
  * stamps true: a slot sent within it is re-stamped like any other, long before its entry could leave the window.
  * Slots left when it ends (expired, a pause, a 429, close) are handed back to the log with the next call to Redis,
  * and before a 429 is measured. Below AHEAD_FROM rounds are paced small anyway, and the gain would be small.
@@ -16,17 +17,28 @@ export const AHEAD_FROM = 1000;
 export const AHEAD_MAX = 256;
 export const AHEAD_MS = 50;
 
+/**
+ * A busy process asks for its next round before its stock runs out: once half of a round of at least REFILL_FROM
+ * slots is taken (see AheadStock.refillDue). Asked only when the stock was empty, every round began with the rows that
+ * came while its grant call was out waiting for it, each holding its connection: one row in nine (scenario 2's shape,
+ * 100,000 rows).
+ */
+export const REFILL_FROM = 16;
+
 /** Slots granted ahead, left over from one round. */
 interface Stock {
   round: Round;
   left: number;
+  /** What the round left for the stock when it came: the size of a refill. */
+  kept: number;
   /** Unusable from this time (the limiter's clock). */
   until: number;
 }
 
-/** The slots one process holds ahead of its waiters, from one grant round at a time. */
+/** The slots one process holds ahead of its waiters: the round being taken from, and at most one refill after it. */
 export class AheadStock {
-  private stock: Stock | undefined;
+  /** Oldest first. */
+  private stocks: Stock[] = [];
   /** Ends a stock left unused (an idle worker), so its slots go back without waiting for this process' next call. */
   private timer: NodeJS.Timeout | undefined;
   /** Moves on each drop: a grant that was out meanwhile keeps nothing ahead (it was asked before the drop). */
@@ -41,37 +53,61 @@ export class AheadStock {
 
   private readonly onTimer = () => {
     this.timer = undefined;
-    const stock = this.stock;
-    if (stock === undefined) return;
-    const ms = stock.until - this.now();
-    if (ms > 0) {
-      this.timer = setTimeout(this.onTimer, ms).unref();
-      return;
-    }
-    this.drop();
-    this.onExpired();
+    if (this.expire()) this.onExpired();
+    this.arm();
   };
+
+  private arm(): void {
+    const head = this.stocks[0];
+    if (head === undefined || this.timer !== undefined) return;
+    this.timer = setTimeout(this.onTimer, Math.max(1, head.until - this.now())).unref();
+  }
+
+  /** Hands back the stocks whose time is over (a refill outlives the round before it); true if any was. */
+  private expire(): boolean {
+    const now = this.now();
+    let any = false;
+    while (this.stocks.length > 0 && now >= this.stocks[0]!.until) {
+      const stock = this.stocks.shift()!;
+      this.pending.handBack(stock.round, stock.left);
+      any = true;
+    }
+    return any;
+  }
 
   /** One slot granted ahead (its round), if one is left and still fresh. */
   take(): Round | undefined {
-    const stock = this.stock;
-    if (stock === undefined) return undefined;
-    if (this.now() >= stock.until) {
-      this.drop();
-      return undefined;
-    }
-    if (--stock.left === 0) {
-      this.stock = undefined;
+    if (this.stocks.length === 0) return undefined;
+    if (this.expire()) {
       clearTimeout(this.timer);
       this.timer = undefined;
+      this.arm();
+    }
+    const stock = this.stocks[0];
+    if (stock === undefined) return undefined;
+    if (--stock.left === 0) {
+      this.stocks.shift();
+      clearTimeout(this.timer);
+      this.timer = undefined;
+      this.arm();
     }
     return stock.round;
   }
 
-  /** Keeps `left` slots of `round` until `until`. */
+  /**
+   * The size of the refill to ask for now, or 0: none is out or kept yet, and half of a round of at least
+   * REFILL_FROM slots is taken.
+   */
+  refillDue(): number {
+    if (this.stocks.length !== 1) return 0;
+    const stock = this.stocks[0]!;
+    return stock.kept >= REFILL_FROM && stock.left * 2 <= stock.kept ? stock.kept : 0;
+  }
+
+  /** Keeps `left` slots of `round` until `until`, after those kept before. */
   keep(round: Round, left: number, until: number): void {
-    this.stock = { round, left, until };
-    this.timer = setTimeout(this.onTimer, Math.max(1, until - this.now())).unref();
+    this.stocks.push({ round, left, kept: left, until });
+    this.arm();
   }
 
   /** Ends the stock; its slots go back with the next call to Redis (a round's entry is named by its slot count). */
@@ -79,9 +115,7 @@ export class AheadStock {
     this.epoch++;
     clearTimeout(this.timer);
     this.timer = undefined;
-    const stock = this.stock;
-    if (stock === undefined) return;
-    this.stock = undefined;
-    this.pending.handBack(stock.round, stock.left);
+    for (const stock of this.stocks) this.pending.handBack(stock.round, stock.left);
+    this.stocks = [];
   }
 }

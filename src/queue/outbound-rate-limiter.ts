@@ -111,6 +111,10 @@ export class OutboundRateLimiter implements SlotOwner {
     const stocked = this.stock.take();
     if (stocked === undefined) return undefined;
     this.takenSinceAsk++;
+    if (!this.pumping) {
+      const refill = this.stock.refillDue();
+      if (refill > 0) void this.pump(refill);
+    }
     return new Slot(this, stocked);
   }
 
@@ -209,12 +213,16 @@ export class OutboundRateLimiter implements SlotOwner {
     }
   }
 
-  private async pump(): Promise<void> {
+  /** Grant rounds while rows wait; `refill` > 0: at least one round, for that many slots ahead (AheadStock.refillDue). */
+  private async pump(refill = 0): Promise<void> {
     this.pumping = true;
     try {
-      while (this.waiters.length > 0 && !this.closed) {
+      while ((this.waiters.length > 0 || refill > 0) && !this.closed) {
+        const refillNow = refill;
+        refill = 0;
         const holdMs = this.holdUntil - this.now();
         if (holdMs > 0) {
+          if (this.waiters.length === 0) break;
           await sleep(holdMs, undefined, { signal: this.stop.signal }).catch(() => undefined);
           continue;
         }
@@ -222,7 +230,7 @@ export class OutboundRateLimiter implements SlotOwner {
         const wanted = Math.min(this.waiters.length, 500);
         // As many ahead as this process took since its last call (at least its waiters): a steady stream of rows
         // then finds its next slots at hand until the next round, rather than waiting for a grant at every round.
-        const ahead = this.options.rate >= AHEAD_FROM ? Math.min(Math.max(wanted, this.takenSinceAsk), AHEAD_MAX) : 0;
+        const ahead = this.options.rate >= AHEAD_FROM ? Math.min(Math.max(wanted, this.takenSinceAsk, refillNow), AHEAD_MAX) : 0;
         this.takenSinceAsk = 0;
         const nonce = `${this.nonce}-${this.round++}`;
         let granted: number;

@@ -505,6 +505,79 @@ describe('granting ahead at a limit of 1,000/s or more', () => {
     big.close();
   });
 
+  /** A limiter at 100,000/s whose stock holds a full round (AHEAD_MAX) after 300 rows asked at once: [2, 298 + 256]. */
+  const fullStock = async (name: string) => {
+    const r = conn();
+    const keys = globalKeys(uniquePrefix(name));
+    const clock = manualClock();
+    const limiter = new OutboundRateLimiter(r, keys, { rate: 100_000, clock: clock.now });
+    await Promise.all(Array.from({ length: 300 }, () => limiter.acquire()));
+    const sizes = async () => (await rounds(r, keys.rateLog)).map(([, n]) => n);
+    expect(await sizes()).toEqual([2, 298 + AHEAD_MAX]);
+    /** Resolves once the log holds `n` rounds (a refill is asked without waiting for it). */
+    const roundsReach = async (n: number) => {
+      for (let i = 0; i < 100 && (await sizes()).length < n; i++) await sleep(10);
+      return sizes();
+    };
+    /** `n` rows that must each find a slot at hand. */
+    const takeAtHand = (n: number) => {
+      for (let i = 0; i < n; i++) expect(limiter.acquireNow(), `row ${i + 1} of ${n} found a slot at hand`).toBeDefined();
+    };
+    return { r, keys, clock, limiter, sizes, roundsReach, takeAtHand };
+  };
+
+  it('a busy process asks for its next round once half of its stock is taken, so its rows never wait for one', async () => {
+    const { limiter, sizes, roundsReach, takeAtHand } = await fullStock('ahead-refill');
+    // Until half of the stock is taken, no call.
+    takeAtHand(AHEAD_MAX / 2 - 1);
+    await settle();
+    expect(await sizes()).toEqual([2, 298 + AHEAD_MAX]);
+    // The row that leaves half starts a refill: nothing wanted, as many ahead as the round left for the stock.
+    takeAtHand(1);
+    expect(await roundsReach(3)).toEqual([2, 298 + AHEAD_MAX, AHEAD_MAX]);
+    // The rest of the first stock, then the refill up to its own half, all at hand, without another call...
+    takeAtHand(AHEAD_MAX / 2 + AHEAD_MAX / 2 - 1);
+    await settle();
+    expect(await sizes()).toHaveLength(3);
+    // ...and the refill's half-way row asks for the next one: the stock never runs dry while rows keep coming.
+    takeAtHand(1);
+    expect(await roundsReach(4)).toEqual([2, 298 + AHEAD_MAX, AHEAD_MAX, AHEAD_MAX]);
+    limiter.close();
+  });
+
+  it('a refill keeps its own 50 ms: the round before it goes back when its time is over, and the refill serves on', async () => {
+    const { r, keys, clock, limiter, roundsReach, takeAtHand } = await fullStock('ahead-refill-life');
+    clock.advance(30);
+    takeAtHand(AHEAD_MAX / 2);
+    // Asked at 30 ms: it lasts until 80 ms, the first stock until 50 ms.
+    expect(await roundsReach(3)).toHaveLength(3);
+    clock.advance(20);
+    takeAtHand(5);
+    limiter.close();
+    await settle();
+    // Used: 300 rows, the 128 that started the refill, 5 from the refill. The first stock's other 128 went back
+    // when it ended, the refill's other 251 on close.
+    const used = 300 + AHEAD_MAX / 2 + 5;
+    expect(slotsIn(await rounds(r, keys.rateLog))).toBe(used);
+    expect(await r.get(keys.rateCount)).toBe(String(used));
+  });
+
+  it('a refill that finds no room ahead grants nothing and leaves nothing in the log', async () => {
+    const r = conn();
+    const keys = globalKeys(uniquePrefix('ahead-refill-none'));
+    const scripts = loadLimiterScripts(r, keys);
+    // [limit, wanted, window µs, nonce, pace µs, dip probe µs, up probe µs, ahead, AHEAD_FROM, hand-backs]
+    const ask = (nonce: string, wanted: number, ahead: number) => scripts.acquireSlots([1000, wanted, 1_025_000, nonce, 1, 3_000_000, 30_000_000, ahead, AHEAD_FROM, 0]);
+    expect(await ask('refill-0', 0, 10), 'room: the refill is granted').toMatchObject({ granted: 10, waitMs: 0 });
+    // Another worker fills the window to half (within the pace, 50 a call): the other half is kept for the other
+    // workers, none of it granted ahead.
+    for (let i = 0; i < 9; i++) expect(await ask(`other-${i}`, 50, 0)).toMatchObject({ granted: 50 });
+    expect(await ask('other-9', 40, 0)).toMatchObject({ granted: 40 });
+    expect(await ask('refill-1', 0, 10)).toMatchObject({ granted: 0, waitMs: 0 });
+    expect((await rounds(r, keys.rateLog)).filter(([m]) => m.startsWith('refill'))).toEqual([['refill-0:10', 10]]);
+    expect(await r.get(keys.rateCount)).toBe('500');
+  });
+
   it('slots granted ahead last 50 ms from the ask, then a row asks Redis again', async () => {
     const { r, keys, clock, limiter } = await afterTenRows('ahead-life');
     const first = await rounds(r, keys.rateLog);

@@ -16,7 +16,8 @@
   call may grant up to ARGV[8] slots beyond those wanted, which the calling process keeps for its next requests for
   a few ms (outbound-rate-limiter.ts) instead of asking again for each. They come only from room that leaves at
   least half the window and half the pace interval free after them, so another worker does not wait on them; they
-  are logged like any other slot, and those never used are handed back (includes/giveBack.lua).
+  are logged like any other slot, and those never used are handed back (includes/giveBack.lua). A busy process asks
+  for its next slots ahead before its stock runs out, with nothing wanted (a refill, ahead-stock.ts).
     KEYS[1] rate log (sorted set, see includes/rateLog.lua)
     KEYS[2] pause key (string with a TTL: no grant while it exists)
     KEYS[3] learnt-limit hash
@@ -25,7 +26,7 @@
     KEYS[6] rate log tail (the entries trimmed from KEYS[1] in the last windows, for measuring at a 429)
     KEYS[7] learnt-limit history (list of JSON entries)
     ARGV[1] configured limit (requests per window)
-    ARGV[2] slots wanted
+    ARGV[2] slots wanted (0: a refill, only slots ahead)
     ARGV[3] window in µs, slack included
     ARGV[4] round nonce
     ARGV[5] pace interval in µs
@@ -95,6 +96,8 @@ end
 local asked = math.min(free, wanted)
 local n = asked
 if ahead > 0 then n = n + math.max(0, math.min(ahead, free - n, limit - inWindow - n - math.ceil(limit / 2))) end
+-- A refill (nothing wanted, only slots ahead) that finds no room for them grants nothing and logs nothing.
+if n == 0 then return {0, 0, newLimit, why} end
 add(KEYS[1], KEYS[5], now, ARGV[4] .. ':' .. n, n)
 keep(KEYS[1], KEYS[5], window)
 redis.call('ZADD', KEYS[4], now, ARGV[4] .. ':' .. n)
