@@ -693,6 +693,27 @@ describe('granting ahead at a limit of 1,000/s or more', () => {
     limiter.close();
   });
 
+  it('several limiters streaming rows, refills and all, still grant at most the limit in any sliding second', async () => {
+    const keys = globalKeys(uniquePrefix('ahead-refill-window'));
+    const limiters = [0, 1, 2].map(() => new OutboundRateLimiter(conn(), keys, { rate: 20_000, slackMs: 0 }));
+    const watched = watchGrants(conn(), keys.rateLog);
+    // A limit high enough that rounds of AHEAD_MAX go ahead, so refills do. A steady stream, as a busy worker's rows come: a slot at hand when there is one, else wait for a grant; the
+    // event loop turns every few rows, so refills go out and come back while rows keep taking from the stock.
+    const stream = async (l: OutboundRateLimiter) => {
+      for (let i = 0; i < 15_000; i++) {
+        if (l.acquireNow() === undefined) await l.acquire();
+        if (i % 4 === 3) await new Promise((resolve) => setImmediate(resolve));
+      }
+    };
+    await Promise.all(limiters.map(stream));
+    const grants = await watched.stop();
+    limiters.forEach((l) => l.close());
+    expect(grants.length).toBeGreaterThanOrEqual(3 * 15_000);
+    expect(maxInWindow(grants, 1_000_000)).toBeLessThanOrEqual(20_000);
+    // 45,000 rows at 20,000/s: the limit bound, at least two full windows after the first grant.
+    expect(grants.at(-1)! - grants[0]!).toBeGreaterThanOrEqual(2_000_000);
+  });
+
   it('several limiters at 1,000/s still grant at most the limit in any sliding second', async () => {
     const keys = globalKeys(uniquePrefix('ahead-window'));
     const limiters = [0, 1, 2].map(() => new OutboundRateLimiter(conn(), keys, { rate: 1000, slackMs: 0 }));
