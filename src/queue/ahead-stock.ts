@@ -31,6 +31,8 @@ interface Stock {
   left: number;
   /** What the round left for the stock when it came: the size of a refill. */
   kept: number;
+  /** A refill was asked for after this stock: at most one, even if it found no room (no call per row then). */
+  refilled: boolean;
   /** Unusable from this time (the limiter's clock). */
   until: number;
 }
@@ -95,18 +97,20 @@ export class AheadStock {
   }
 
   /**
-   * The size of the refill to ask for now, or 0: none is out or kept yet, and half of a round of at least
-   * REFILL_FROM slots is taken.
+   * The size of the refill to ask for now, or 0: none was asked after this stock yet, none is kept, and half of a
+   * round of at least REFILL_FROM slots is taken. A non-zero answer counts as the refill asked.
    */
   refillDue(): number {
     if (this.stocks.length !== 1) return 0;
     const stock = this.stocks[0]!;
-    return stock.kept >= REFILL_FROM && stock.left * 2 <= stock.kept ? stock.kept : 0;
+    if (stock.refilled || stock.kept < REFILL_FROM || stock.left * 2 > stock.kept) return 0;
+    stock.refilled = true;
+    return stock.kept;
   }
 
   /** Keeps `left` slots of `round` until `until`, after those kept before. */
   keep(round: Round, left: number, until: number): void {
-    this.stocks.push({ round, left, kept: left, until });
+    this.stocks.push({ round, left, kept: left, until, refilled: false });
     this.arm();
   }
 

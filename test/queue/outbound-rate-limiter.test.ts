@@ -562,6 +562,26 @@ describe('granting ahead at a limit of 1,000/s or more', () => {
     expect(await r.get(keys.rateCount)).toBe(String(used));
   });
 
+  it('a round gets one refill at most: one that found no room is not asked again for every row after it', async () => {
+    const { r, keys, limiter, takeAtHand } = await fullStock('ahead-refill-once');
+    // Another worker fills half the window (within the pace, 5,000 a call): no room is left ahead of anyone.
+    const scripts = loadLimiterScripts(r, keys);
+    for (let i = 0; i < 10; i++) {
+      expect(await scripts.acquireSlots([100_000, 5000, 1_025_000, `other-${i}`, 1, 3_000_000, 30_000_000, 0, AHEAD_FROM, 0])).toMatchObject({ granted: 5000 });
+    }
+    // The half-way row asks for a refill, which grants nothing; the rest of the stock then goes without a call.
+    takeAtHand(AHEAD_MAX / 2);
+    await settle();
+    takeAtHand(AHEAD_MAX / 2);
+    await settle();
+    // The next row waits for a grant: the limiter's calls are numbered in its rounds' names, <nonce>-<call>:<slots>.
+    await limiter.acquire();
+    const calls = (await r.zrange(keys.rateLog, 0, -1)).filter((m) => !m.startsWith('other-')).map((m) => Number(/-(\d+):\d+$/.exec(m)![1]));
+    // Calls 0 and 1 granted the 300 rows and the stock, call 2 was the refill that found no room, call 3 this row's.
+    expect(calls).toEqual([0, 1, 3]);
+    limiter.close();
+  });
+
   it('a refill that finds no room ahead grants nothing and leaves nothing in the log', async () => {
     const r = conn();
     const keys = globalKeys(uniquePrefix('ahead-refill-none'));
