@@ -19,7 +19,7 @@ export const AHEAD_MS = 50;
 
 /**
  * A busy process asks for its next round before its stock runs out: once half of a round of at least REFILL_FROM
- * slots is taken (see AheadStock.refillDue). Asked only when the stock was empty, every round began with the rows that
+ * slots is taken (see AheadStock.claimRefill). Asked only when the stock was empty, every round began with the rows that
  * came while its grant call was out waiting for it, each holding its connection: one row in nine (scenario 2's shape,
  * 100,000 rows).
  */
@@ -77,30 +77,24 @@ export class AheadStock {
     return any;
   }
 
-  /** One slot granted ahead (its round), if one is left and still fresh. */
+  /**
+   * One slot granted ahead (its round), if one is left and still fresh. The timer is left as it is when a stock ends
+   * here: it fires at that stock's end, before any later one's, and arms itself for whatever is kept then.
+   */
   take(): Round | undefined {
     if (this.stocks.length === 0) return undefined;
-    if (this.expire()) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
-      this.arm();
-    }
+    this.expire();
     const stock = this.stocks[0];
     if (stock === undefined) return undefined;
-    if (--stock.left === 0) {
-      this.stocks.shift();
-      clearTimeout(this.timer);
-      this.timer = undefined;
-      this.arm();
-    }
+    if (--stock.left === 0) this.stocks.shift();
     return stock.round;
   }
 
   /**
-   * The size of the refill to ask for now, or 0: none was asked after this stock yet, none is kept, and half of a
-   * round of at least REFILL_FROM slots is taken. A non-zero answer counts as the refill asked.
+   * Claims the refill due now and returns its size, or 0: none was asked after this stock yet, none is kept, and half
+   * of a round of at least REFILL_FROM slots is taken. The caller asks for it: a stock gets one claim at most.
    */
-  refillDue(): number {
+  claimRefill(): number {
     if (this.stocks.length !== 1) return 0;
     const stock = this.stocks[0]!;
     if (stock.refilled || stock.kept < REFILL_FROM || stock.left * 2 > stock.kept) return 0;

@@ -112,7 +112,7 @@ export class OutboundRateLimiter implements SlotOwner {
     if (stocked === undefined) return undefined;
     this.takenSinceAsk++;
     if (!this.pumping) {
-      const refill = this.stock.refillDue();
+      const refill = this.stock.claimRefill();
       if (refill > 0) void this.pump(refill);
     }
     return new Slot(this, stocked);
@@ -213,7 +213,7 @@ export class OutboundRateLimiter implements SlotOwner {
     }
   }
 
-  /** Grant rounds while rows wait; `refill` > 0: at least one round, for that many slots ahead (AheadStock.refillDue). */
+  /** Grant rounds while rows wait; `refill` > 0: at least one round, for that many slots ahead (AheadStock.claimRefill). */
   private async pump(refill = 0): Promise<void> {
     this.pumping = true;
     try {
@@ -228,8 +228,8 @@ export class OutboundRateLimiter implements SlotOwner {
         }
         // 500 slots per round is far more than one process needs, and keeps one call's work bounded.
         const wanted = Math.min(this.waiters.length, 500);
-        // As many ahead as this process took since its last call (at least its waiters): a steady stream of rows
-        // then finds its next slots at hand until the next round, rather than waiting for a grant at every round.
+        // As many ahead as this process took since its last call (at least its waiters, and a refill's size): a
+        // steady stream of rows then finds its next slots at hand, rather than waiting for a grant at every round.
         const ahead = this.options.rate >= AHEAD_FROM ? Math.min(Math.max(wanted, this.takenSinceAsk, refillNow), AHEAD_MAX) : 0;
         this.takenSinceAsk = 0;
         const nonce = `${this.nonce}-${this.round++}`;
