@@ -16,6 +16,7 @@ import type { Config } from '../src/config/index.js';
 import type { Logger } from '../src/log/logger.js';
 import { logRowOutcome, wantsRowOutcome } from '../src/log/row-outcome.js';
 import { ASSIGN_JOB, type AssignPayload } from '../src/queue/assign-job.js';
+import { applyRetryPolicy, RowRun } from './assign-row-run.js';
 import { parseAssignJobId } from '../src/queue/assign-job-id.js';
 import { BatchGoneError } from '../src/queue/batch-gone.js';
 import type { BatchStore, RecordResult } from '../src/queue/batch-store.js';
@@ -53,48 +54,10 @@ export interface AssignContext {
    * should go back without using an attempt (every worker is then paused); `answered()` ends such an outage.
    */
   reachability: { networkFailed(): boolean; answered(): void };
-}
-
-/** The worker's retry policy, applied to each job it takes (see {@link applyRetryPolicy}). */
-export const JITTER_BACKOFF = { type: 'jitter' } as const;
-
-/**
- * Gives the in-memory job the worker's attempts and backoff. BullMQ reads `job.opts.attempts` and `job.opts.backoff`
- * when a processor throws, so setting them here keeps BullMQ in charge of retries without storing the same options
- * on each of a million pending jobs (about 40 bytes each, and enough to push the options past the listpack size).
- */
-export function applyRetryPolicy(job: Job, maxAttempts: number): void {
-  job.opts.attempts = maxAttempts;
-  job.opts.backoff = JITTER_BACKOFF;
-}
-
-/**
- * One run of one row's job: what every step needs, in one object. The steps below are functions made once per
- * processor and take it as an argument, rather than closures made per job: a worker runs thousands of rows a second,
- * and every object a row holds while it waits for a connection and for Redis is more for V8's young-generation
- * collector to copy (with the limiter's sort, sampled allocation fell from 44.4 to 43.1 KB per row; a bare BullMQ
- * worker allocates 34.7).
- */
-class RowRun {
-  /** What this call is counted as in the report's httpStatusCounts: the status, or the transport failure. */
-  countAs: number | string | undefined;
-  /** The rate slot the request went out on: a 429 measures the server's limit from when it was sent. */
-  slot: WireObserver | undefined;
-  readonly started = performance.now();
-  constructor(
-    readonly job: Job<AssignPayload>,
-    readonly jobId: string,
-    readonly batchId: string,
-    readonly line: number,
-    readonly accountUserId: string,
-    readonly groupId: string,
-    readonly attempt: number,
-  ) {}
-
-  /** Fields every line about this row carries. Not a pino child per job: building one costs more than the log call. */
-  get at() {
-    return { batchId: this.batchId, jobId: this.jobId, line: this.line };
-  }
+  /** Outcome calls whose jobs completed without waiting for their answers (finishAhead): the worker settles them at close. */
+  outcomesOut: { begin(): void; end(): void };
+  /** Adds a completed row's job again (same id and payload), `delayMs` from now: its outcome was not recorded. */
+  addAgain(job: Job<AssignPayload>, data: AssignPayload, delayMs: number): Promise<unknown>;
 }
 
 // Back to the queue without using an attempt (RateLimitError is how BullMQ spells "not now").
@@ -117,9 +80,22 @@ export function createAssignProcessor(ctx: AssignContext) {
     throw err;
   };
 
-  /** A row's last step: its outcome recorded (and logged, and its batch's end told), then the outcome as the job's result. */
+  /** What follows a recorded outcome: the row's log line when the outcome is new, and its batch's end. */
+  const recorded = (run: RowRun, d: FailureDetail, res: RecordResult): void => {
+    if (res.changed && wantsRowOutcome(ctx.log, d.outcome)) {
+      logRowOutcome(ctx.log, { ...run.at, accountUserId: run.accountUserId, groupId: run.groupId, outcome: d.outcome, reason: d.reason, httpStatus: d.httpStatus, attempts: run.attempt, durationMs: Math.round(performance.now() - run.started), message: d.message });
+    }
+    if (res.done) ctx.onBatchDone(run.batchId);
+  };
+
+  const detailOf = (run: RowRun, outcome: Outcome, reason: string, httpStatus: number | undefined, message?: string): FailureDetail => ({ line: run.line, accountUserId: run.accountUserId, groupId: run.groupId, outcome, reason, httpStatus, attempts: run.attempt, message });
+
+  /**
+   * A failed row's last step: its outcome recorded (and logged, and its batch's end told) before the job fails. A
+   * job whose outcome Redis refused fails too, and BullMQ runs it again.
+   */
   const finish = async (run: RowRun, outcome: Outcome, reason: string, httpStatus: number | undefined, message?: string): Promise<Outcome> => {
-    const detail: FailureDetail = { line: run.line, accountUserId: run.accountUserId, groupId: run.groupId, outcome, reason, httpStatus, attempts: run.attempt, message };
+    const detail = detailOf(run, outcome, reason, httpStatus, message);
     let res: RecordResult;
     try {
       // The request is counted in the same round trip as the outcome.
@@ -127,11 +103,48 @@ export function createAssignProcessor(ctx: AssignContext) {
     } catch (err) {
       return recordingFailed(err);
     }
-    if (res.changed && wantsRowOutcome(ctx.log, outcome)) {
-      logRowOutcome(ctx.log, { ...run.at, accountUserId: run.accountUserId, groupId: run.groupId, outcome, reason, httpStatus, attempts: run.attempt, durationMs: Math.round(performance.now() - run.started), message });
-    }
-    if (res.done) ctx.onBatchDone(run.batchId);
+    recorded(run, detail, res);
     return outcome;
+  };
+
+  /**
+   * An assigned row's last step. Its job completes as soon as the outcome call is written, not once it is answered:
+   * BullMQ completes the job on the same connection, after it, and Redis runs one connection's commands in order.
+   * So Redis never completes the job before it has run the outcome call: a worker that dies between the two leaves
+   * an active job, which stalls and runs again (and is counted once). A job no longer waits the outcome call's round
+   * trip while it holds one of the worker's jobs in hand. The answer is read when it comes: the log line, the
+   * batch's end; a call Redis refused (not the completion behind it) sends the row back to the queue (addAgainLater).
+   */
+  const finishAhead = (run: RowRun, httpStatus: number): Promise<Outcome> =>
+    new Promise<Outcome>((resolve) => {
+      const detail = detailOf(run, 'assigned', '', httpStatus);
+      ctx.outcomesOut.begin();
+      ctx.store.recordOutcomeCoalesced(run.batchId, detail, 'set', run.countAs, () => resolve('assigned')).then(
+        (res) => {
+          try {
+            recorded(run, detail, res);
+          } finally {
+            ctx.outcomesOut.end();
+          }
+        },
+        (err: unknown) => void addAgainLater(run, err).finally(ctx.outcomesOut.end),
+      );
+    });
+
+  /**
+   * The outcome call of a job that completed came back refused (a script error, Redis out of memory; the batch gone
+   * is the worker's end). The row goes back to the queue, after the backoff of as many attempts as it was refused,
+   * so it is sent again (S1 takes the same idempotency key) and its outcome recorded then: nothing is lost while
+   * Redis refuses, and a warn line each time says so.
+   */
+  const addAgainLater = async (run: RowRun, err: unknown): Promise<void> => {
+    if (err instanceof BatchGoneError) return ctx.onBatchGone(err);
+    const times = (run.job.data.o ?? 0) + 1;
+    const delayMs = jitterBackoff(times, ctx.config.backoffMs);
+    ctx.log.warn({ ...run.at, err: (err as Error).message, refusedTimes: times, delayMs }, "Redis refused this row's outcome after its job completed: the row goes back to the queue");
+    await ctx.addAgain(run.job, { ...run.job.data, o: times }, delayMs).catch((e: unknown) => {
+      ctx.log.error({ ...run.at, err: (e as Error).message }, "could not add this row's job again: the row stays pending with no job to send it");
+    });
   };
 
   const request = (run: RowRun, slot: WireObserver): Promise<S1Answer> => {
@@ -198,7 +211,7 @@ export function createAssignProcessor(ctx: AssignContext) {
     const status = answer.status;
     switch (classifyStatus(status)) {
       case 'success':
-        if (groupsContain(answer.body, run.groupId)) return finish(run, 'assigned', '', status);
+        if (groupsContain(answer.body, run.groupId)) return finishAhead(run, status);
         return fail(run, 'not-applied', status, 'the answer does not list the group');
       case 'permanent':
         return fail(run, `http-${status}`, status, problemMessage(answer.body));

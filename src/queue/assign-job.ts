@@ -16,6 +16,8 @@ export interface AssignPayload {
   g: string;
   /** 429 answers this row has had so far */
   r?: number;
+  /** Times Redis refused this row's outcome after its job had completed (the job was then added again) */
+  o?: number;
   /** Set on a failed job kept for Bull Board (KEEP_FAILED_JOBS_HOURS) once its row's outcome is recorded. */
   k?: 1;
 }

@@ -85,10 +85,11 @@ export class BatchStore {
   /**
    * Records one row's final outcome exactly once (see batch-scripts/recordOutcomes-5.lua), in one script call with the
    * other rows of its batch that finish meanwhile (outcome-group-commit.ts). Each caller learns its own row's result;
-   * the one whose row completed the batch is told `done`.
+   * the one whose row completed the batch is told `done`. `sent` is called once the call is written to this store's
+   * connection, before its answer (see OutcomeGroupCommit.add).
    */
-  recordOutcomeCoalesced(batchId: string, d: FailureDetail, mode: 'set' | 'if-absent' = 'set', countRequestAs?: number | string): Promise<RecordResult> {
-    return this.outcomes.add(batchId, outcomeRow(d, mode, countRequestAs));
+  recordOutcomeCoalesced(batchId: string, d: FailureDetail, mode: 'set' | 'if-absent' = 'set', countRequestAs?: number | string, sent?: () => void): Promise<RecordResult> {
+    return this.outcomes.add(batchId, outcomeRow(d, mode, countRequestAs), sent);
   }
 
   private readonly outcomes = new OutcomeGroupCommit((batchId, rows) => this.callRecordOutcomes(batchId, rows));

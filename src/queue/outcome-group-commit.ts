@@ -21,64 +21,60 @@ interface PendingOutcome {
   row: string;
   resolve: (r: RecordResult) => void;
   reject: (err: unknown) => void;
-}
-
-/** A batch's rows waiting for the outcome script, and whether a call of it is out. */
-interface PendingBatch {
-  rows: PendingOutcome[];
-  sending: boolean;
+  /** Told once the call carrying the row is written to the connection (see add). */
+  sent: (() => void) | undefined;
 }
 
 /**
- * Outcome rows of the same batch share one script call, and a batch has at most one call in flight. Rows that come
- * while it is out wait for it and go together in the next (group commit): a busy worker finishes many rows per turn
- * of its event loop and more while Redis answers, and each call costs the worker a socket write and Redis a script
- * run beyond its rows. Each caller still learns its own row's result.
+ * Outcome rows of the same batch that come in the same turn of the event loop share one script call (a busy worker
+ * finishes many rows per turn: each call costs the worker a socket write and Redis a script run beyond its rows).
+ * The call goes at the end of that turn, whether or not an earlier one is still out: calls on one connection run in
+ * Redis in the order they were written, so a row's outcome is never applied after one written later, and a row
+ * never waits for another call's answer before its own is written. Each caller still learns its own row's result.
  */
 export class OutcomeGroupCommit {
-  private readonly pending = new Map<string, PendingBatch>();
+  private pending = new Map<string, PendingOutcome[]>();
   private flushScheduled = false;
 
   /** `record`: one call of the outcome script for a batch's rows (at most MAX_ROWS_PER_CALL), one result per row. */
   constructor(private readonly record: (batchId: string, rows: string[]) => Promise<RecordResult[]>) {}
 
-  /** Resolves with `row`'s own result once the call that carried it returns. */
-  add(batchId: string, row: string): Promise<RecordResult> {
+  /**
+   * Resolves with `row`'s own result once the call that carried it returns. `sent`, when given, is called as soon as
+   * that call is written to the connection, before its answer: whatever the caller then sends on the same
+   * connection reaches Redis after it.
+   */
+  add(batchId: string, row: string, sent?: () => void): Promise<RecordResult> {
     return new Promise<RecordResult>((resolve, reject) => {
-      let batch = this.pending.get(batchId);
-      if (batch === undefined) {
-        batch = { rows: [], sending: false };
-        this.pending.set(batchId, batch);
+      let rows = this.pending.get(batchId);
+      if (rows === undefined) {
+        rows = [];
+        this.pending.set(batchId, rows);
       }
-      batch.rows.push({ row, resolve, reject });
-      if (!batch.sending && !this.flushScheduled) {
+      rows.push({ row, resolve, reject, sent });
+      if (!this.flushScheduled) {
         this.flushScheduled = true;
-        setImmediate(() => this.flush());
+        setImmediate(this.flush);
       }
     });
   }
 
-  private flush(): void {
+  private readonly flush = (): void => {
     this.flushScheduled = false;
-    for (const [batchId, batch] of this.pending) if (!batch.sending) this.send(batchId, batch);
-  }
-
-  /** Sends the batch's waiting rows (at most MAX_ROWS_PER_CALL) in one call; when it returns, those that came meanwhile. */
-  private send(batchId: string, batch: PendingBatch): void {
-    if (batch.rows.length === 0) {
-      this.pending.delete(batchId);
-      return;
+    const batches = this.pending;
+    this.pending = new Map();
+    for (const [batchId, rows] of batches) {
+      for (let i = 0; i < rows.length; i += MAX_ROWS_PER_CALL) this.send(batchId, rows.length <= MAX_ROWS_PER_CALL ? rows : rows.slice(i, i + MAX_ROWS_PER_CALL));
     }
-    const part = batch.rows.splice(0, MAX_ROWS_PER_CALL);
-    batch.sending = true;
-    this.record(batchId, part.map((p) => p.row))
-      .then(
-        (results) => part.forEach((p, k) => p.resolve(results[k]!)),
-        (err: unknown) => part.forEach((p) => p.reject(err)),
-      )
-      .finally(() => {
-        batch.sending = false;
-        this.send(batchId, batch);
-      });
+  };
+
+  private send(batchId: string, part: PendingOutcome[]): void {
+    this.record(batchId, part.map((p) => p.row)).then(
+      (results) => part.forEach((p, k) => p.resolve(results[k]!)),
+      (err: unknown) => part.forEach((p) => p.reject(err)),
+    );
+    // record() wrote the call before returning its promise (ioredis writes at once, or queues in order while
+    // reconnecting): what the callers send next goes behind it.
+    for (const p of part) p.sent?.();
   }
 }

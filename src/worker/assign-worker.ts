@@ -1,5 +1,5 @@
 import { Worker, type Job } from 'bullmq';
-import { createAssignProcessor, type AssignContext, type AssignPayload } from '../../jobs/index.js';
+import { ASSIGN_JOB, createAssignProcessor, type AssignContext, type AssignPayload } from '../../jobs/index.js';
 import { ASSIGN_QUEUE, BatchGoneError, type BatchStore, type OutboundRateLimiter } from '../queue/index.js';
 import { jitterBackoff, type S1Client } from '../s1/index.js';
 import type { AuthGate } from './auth-gate.js';
@@ -7,7 +7,7 @@ import type { Reachability } from './reachability.js';
 import { jobsInHand } from './capacity.js';
 import { connectionPermits } from './connection-permits.js';
 import { recordFailedJob } from './reconcile-on-start.js';
-import { pendingWork } from './pending-work.js';
+import { outstanding, pendingWork } from './pending-work.js';
 import type { WorkerParts } from './worker-parts.js';
 
 export interface AssignWorkerDeps {
@@ -24,8 +24,11 @@ export interface AssignWorkerDeps {
 /** The row worker, and the recordings of jobs BullMQ failed that are still running (close() waits for neither). */
 export interface AssignWorker {
   worker: Worker<AssignPayload>;
-  /** Resolves once every failed job recorded so far is recorded, marked or removed: before Redis is closed. */
-  settleFailed(): Promise<unknown>;
+  /**
+   * Resolves once every failed job recorded so far is recorded, marked or removed, and every outcome call of a
+   * completed job answered and acted on: before Redis is closed.
+   */
+  settle(): Promise<unknown>;
 }
 
 /**
@@ -38,6 +41,7 @@ export function createAssignWorker(parts: WorkerParts, deps: AssignWorkerDeps): 
   // to its answer: requests in flight to S1 never exceed the connections, and no slot waits for a socket.
   const withConnection = connectionPermits(deps.connections);
   const { onRowOutcome } = deps;
+  const outcomesOut = outstanding();
   const processor = createAssignProcessor({
     client: deps.client,
     limiter: deps.limiter,
@@ -51,6 +55,8 @@ export function createAssignWorker(parts: WorkerParts, deps: AssignWorkerDeps): 
     onBatchGone: parts.raiseFatal,
     onAuthFailure: deps.gate.reject,
     reachability: deps.reachability,
+    outcomesOut,
+    addAgain: (job, data, delayMs) => parts.queue.add(ASSIGN_JOB, data, { jobId: job.id, delay: delayMs }),
   });
   const worker = new Worker<AssignPayload>(
     ASSIGN_QUEUE,
@@ -78,7 +84,7 @@ export function createAssignWorker(parts: WorkerParts, deps: AssignWorkerDeps): 
     const p = recordIfFinal(parts, job, err);
     if (p !== undefined) recording.track(p);
   });
-  return { worker, settleFailed: recording.settle };
+  return { worker, settle: () => Promise.all([recording.settle(), outcomesOut.settle()]) };
 }
 
 /** A job can fail outside the processor (stalled too often, a bug): give the row its outcome so nothing is lost. */
@@ -98,8 +104,8 @@ function recordIfFinal(parts: WorkerParts, job: Job<AssignPayload> | undefined, 
 /** The store as the processor sees it, telling `onRowOutcome` of each outcome the accounting called new. */
 function countingOutcomes(store: BatchStore, onRowOutcome: (outcome: string) => void): AssignContext['store'] {
   return {
-    async recordOutcomeCoalesced(batchId, detail, mode, countAs) {
-      const res = await store.recordOutcomeCoalesced(batchId, detail, mode, countAs);
+    async recordOutcomeCoalesced(batchId, detail, mode, countAs, sent) {
+      const res = await store.recordOutcomeCoalesced(batchId, detail, mode, countAs, sent);
       if (res.changed) onRowOutcome(detail.outcome);
       return res;
     },

@@ -95,12 +95,14 @@ export async function startWorker(config: Config, log: Logger, options: StartWor
     const parts = { config, log, redis, store, queue, reports, notifier, outage, raiseFatal, force: force.signal };
     startNotifyWorker(parts, cleanups);
     const reachability = createReachability(config.apiUrl, log, health, (ms) => limiter.pause(ms), config.backoffMs);
-    const { worker, settleFailed } = createAssignWorker(parts, { client, limiter, gate, connections, reachability, onRowOutcome: metrics?.rowOutcome });
+    const { worker, settle } = createAssignWorker(parts, { client, limiter, gate, connections, reachability, onRowOutcome: metrics?.rowOutcome });
     cleanups.push(async () => {
       limiter.close();
       await worker.close(force.signal.aborted);
-      // Before the reports settle: recording a failed job can finish its batch and start a report.
-      await settleFailed();
+      // Before the reports settle: recording a failed job, or the answer to a completed job's outcome call, can
+      // finish its batch and start a report. A forced close does not wait for the jobs, so only this waits for
+      // those answers then.
+      await settle();
     });
     for (const batchId of await reconcileFailedJobs(queue, store, log, config.keepFailedJobsHours > 0)) reports.batchDone(batchId);
     // Closes first (cleanups run in reverse): no new tick starts while the row worker drains.

@@ -4,7 +4,7 @@
  * say which rule broke when one does.
  */
 import { RateLimitError, UnrecoverableError, type Job } from 'bullmq';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createAssignProcessor, type AssignContext, type AssignPayload } from '../../jobs/index.js';
 import { loadConfig } from '../../src/config/index.js';
 import { createLogger } from '../../src/log/logger.js';
@@ -42,6 +42,8 @@ function harness(reply: Reply, opts: { slotAtHand?: boolean; store?: Partial<Ass
   const lines: string[] = [];
   const slots = { granted: 0, atHand: 0 };
   const gone: Error[] = [];
+  const addedAgain: Array<{ data: AssignPayload; delayMs: number }> = [];
+  const out = { now: 0, ended: 0 };
   const ctx: AssignContext = {
     client: {
       assignToGroup: async (_u: string, _g: string, opts?: { observer?: WireObserver }) => {
@@ -72,8 +74,9 @@ function harness(reply: Reply, opts: { slotAtHand?: boolean; store?: Partial<Ass
       },
     },
     store: {
-      recordOutcomeCoalesced: async (_batchId: string, detail: FailureDetail, _mode?: 'set' | 'if-absent', countAs?: number | string) => {
+      recordOutcomeCoalesced: async (_batchId: string, detail: FailureDetail, _mode?: 'set' | 'if-absent', countAs?: number | string, sent?: () => void) => {
         outcomes.push({ detail, countAs });
+        sent?.();
         return { changed: true, done: true };
       },
       countRequest: async (_batchId: string, status: number | string) => void counted.push(status),
@@ -98,13 +101,21 @@ function harness(reply: Reply, opts: { slotAtHand?: boolean; store?: Partial<Ass
       authFailed = true;
       authFailures.push(status);
     },
+    outcomesOut: {
+      begin: () => void out.now++,
+      end: () => {
+        out.now--;
+        out.ended++;
+      },
+    },
+    addAgain: async (_job, data, delayMs) => void addedAgain.push({ data, delayMs }),
   };
   const process = createAssignProcessor(ctx);
   const run = (attemptsMade = 0, data: AssignPayload = { u: USER, g: GROUP }) => {
     const job = { id: 'b1-2', name: 'assign', data, attemptsMade, opts: {}, updateData: async (d: AssignPayload) => void (job.data = d) };
     return { job, result: process(job as unknown as Job<AssignPayload>) };
   };
-  return { run, outcomes, counted, pauses, learnt, sentOn, learntFrom, authFailures, deprecations, done, lines, slots, gone, requests: () => requests, ctx };
+  return { run, outcomes, counted, pauses, learnt, sentOn, learntFrom, authFailures, deprecations, done, lines, slots, gone, addedAgain, out, requests: () => requests, ctx };
 }
 
 describe('the assign processor, answer by answer', () => {
@@ -197,15 +208,69 @@ describe('the assign processor, answer by answer', () => {
     expect(h.requests()).toBe(1);
   });
 
-  it("a batch gone from Redis when the outcome is recorded: the worker is told (it stops) and the job fails with the store's error", async () => {
+  it("a failed row whose outcome Redis refuses: the job fails with the store's error (BullMQ runs it again); a batch gone is told to the worker", async () => {
     const err = new BatchGoneError('b1');
-    const h = harness(withGroup(), { slotAtHand: true, store: { recordOutcomeCoalesced: () => Promise.reject(err) } });
+    const h = harness(problem(404, 'no such user'), { slotAtHand: true, store: { recordOutcomeCoalesced: () => Promise.reject(err) } });
     await expect(h.run().result).rejects.toBe(err);
     expect(h.gone).toEqual([err]);
     const other = new Error('redis down');
-    const h2 = harness(withGroup(), { store: { recordOutcomeCoalesced: () => Promise.reject(other) } });
+    const h2 = harness(problem(404, 'no such user'), { store: { recordOutcomeCoalesced: () => Promise.reject(other) } });
     await expect(h2.run().result).rejects.toBe(other);
     expect(h2.gone).toEqual([]);
+  });
+
+  it("an assigned row's job completes once its outcome call is written, before the answer; the log line and the batch's end come with the answer", async () => {
+    let answer!: (r: { changed: boolean; done: boolean }) => void;
+    let written!: () => void;
+    const h = harness(withGroup(), {
+      store: {
+        recordOutcomeCoalesced: (_b, _d, _m, _c, sent) => {
+          written = () => sent?.();
+          return new Promise((resolve) => (answer = resolve));
+        },
+      },
+    });
+    let settled = false;
+    const { result } = h.run();
+    void result.then(() => (settled = true));
+    await new Promise((r) => setImmediate(r));
+    expect(settled).toBe(false); // not before the call is written
+    expect(h.out.now).toBe(1);
+    written();
+    await expect(result).resolves.toBe('assigned');
+    expect(h.done).toEqual([]);
+    expect(h.lines.filter((l) => l.includes('"outcome":"assigned"'))).toEqual([]);
+    answer({ changed: true, done: true });
+    await new Promise((r) => setImmediate(r));
+    expect(h.done).toEqual(['b1']);
+    expect(h.lines.filter((l) => l.includes('"outcome":"assigned"'))).toHaveLength(1);
+    expect(h.out).toEqual({ now: 0, ended: 1 });
+  });
+
+  it("an assigned row whose outcome call Redis refused after its job completed goes back to the queue (o counts the refusals); a batch gone is told to the worker instead", async () => {
+    const refuse = (err: Error): Partial<AssignContext['store']> => ({
+      recordOutcomeCoalesced: (_b, _d, _m, _c, sent) => {
+        sent?.();
+        return Promise.reject(err);
+      },
+    });
+    const h = harness(withGroup(), { store: refuse(new Error('ERR Error running script: OOM')) });
+    await expect(h.run(0, { u: USER, g: GROUP, r: 1, o: 2 }).result).resolves.toBe('assigned');
+    await vi.waitFor(() => expect(h.out.ended).toBe(1));
+    expect(h.addedAgain).toHaveLength(1);
+    expect(h.addedAgain[0]!.data).toEqual({ u: USER, g: GROUP, r: 1, o: 3 });
+    // The backoff of a third attempt: 1..400 ms with S1_BACKOFF_MS=100.
+    expect(h.addedAgain[0]!.delayMs).toBeGreaterThanOrEqual(1);
+    expect(h.addedAgain[0]!.delayMs).toBeLessThanOrEqual(400);
+    expect(h.lines.filter((l) => l.includes('the row goes back to the queue'))).toHaveLength(1);
+    expect(h.gone).toEqual([]);
+
+    const gone = new BatchGoneError('b1');
+    const h2 = harness(withGroup(), { store: refuse(gone) });
+    await expect(h2.run().result).resolves.toBe('assigned');
+    await vi.waitFor(() => expect(h2.out.ended).toBe(1));
+    expect(h2.gone).toEqual([gone]);
+    expect(h2.addedAgain).toEqual([]);
   });
 
   it('429 more often than S1_MAX_RATE_LIMITED: failed rate-limited', async () => {

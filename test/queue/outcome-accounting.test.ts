@@ -112,41 +112,46 @@ describe('outcome accounting is exactly-once', () => {
     expect(await store.getBatch('turn-other')).toMatchObject({ assigned: 1, done: true });
   });
 
-  it('sends the rows that come while a call is out together in the next call (group commit, one call in flight per batch)', async () => {
+  it("writes each turn's rows at the end of that turn though the calls before it are unanswered, tells `sent` then, and Redis answers them in order", async () => {
     await newBatch('group', 4);
-    // The first outcome call is held back before it reaches the socket (a slow Redis); it is then sent unchanged.
-    const send = redis.sendCommand.bind(redis);
-    let release!: () => void;
-    const held = new Promise<void>((r) => (release = r));
-    let holding = false;
-    const isOutcomeCall = (c: Command) => c.name === 'evalsha' && Number(c.args[1]) === OUTCOME_SCRIPT_KEYS.length;
-    const spy = vi.spyOn(redis, 'sendCommand').mockImplementation((c, stream) => {
-      if (!holding && isOutcomeCall(c as Command)) {
-        holding = true;
-        void held.then(() => send(c, stream));
-        return (c as Command).promise;
-      }
-      return send(c, stream);
-    });
+    // A blocking read on the store's own connection: Redis runs nothing behind it on that connection until the
+    // list gets a value, so every outcome call below is written and none is answered until then.
+    const gate = `${prefix}:gate`;
+    const blocked = redis.blpop(gate, 0);
+    const calls = watchOutcomeCalls();
     const nextTurn = () => new Promise<void>((r) => setImmediate(r));
+    const sent: number[] = [];
+    const answered: number[] = [];
+    const results: Array<Promise<unknown>> = [];
     try {
-      const first = store.recordOutcomeCoalesced('group', row(2, 'assigned'));
-      while (!holding) await nextTurn();
-      // Three rows, each in a turn of its own, while the first call is out.
-      const later: Promise<unknown>[] = [];
-      for (const line of [3, 4, 5]) {
-        later.push(store.recordOutcomeCoalesced('group', row(line, line === 4 ? 'failed' : 'assigned', line === 4 ? 'http-404' : '')));
+      // Four rows, each in a turn of its own, the first while the connection is blocked.
+      for (const line of [2, 3, 4, 5]) {
+        const failed = line === 4;
+        results.push(
+          store.recordOutcomeCoalesced('group', row(line, failed ? 'failed' : 'assigned', failed ? 'http-404' : ''), 'set', 200, () => sent.push(line)).then((r) => {
+            answered.push(line);
+            return r;
+          }),
+        );
         await nextTurn();
+        // Written at the end of its own turn, without waiting for the call before it.
+        expect(sent).toContain(line);
       }
-      expect(spy.mock.calls.filter(([c]) => isOutcomeCall(c as Command)).length).toBe(1);
-      release();
-      const results = await Promise.all([first, ...later]);
-      expect(spy.mock.calls.filter(([c]) => isOutcomeCall(c as Command)).length).toBe(2);
-      expect(results.map((r) => (r as { changed: boolean }).changed)).toEqual([true, true, true, true]);
-      expect(results.map((r) => (r as { done: boolean }).done)).toEqual([false, false, false, true]);
+      expect(calls.count()).toBe(4);
+      expect(sent).toEqual([2, 3, 4, 5]);
+      expect(answered).toEqual([]);
     } finally {
-      spy.mockRestore();
+      calls.stop();
     }
+    const unblock = new Redis(redisUrl());
+    await unblock.lpush(gate, 'go');
+    await unblock.quit();
+    await blocked;
+    const all = await Promise.all(results);
+    expect(answered).toEqual([2, 3, 4, 5]);
+    expect(all.map((r) => (r as { changed: boolean }).changed)).toEqual([true, true, true, true]);
+    // Run in the order written: the last call is the one that completed the batch.
+    expect(all.map((r) => (r as { done: boolean }).done)).toEqual([false, false, false, true]);
     expect(await store.getBatch('group')).toMatchObject({ assigned: 3, failed: 1, pending: 0, done: true });
   });
 
