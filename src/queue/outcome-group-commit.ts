@@ -64,7 +64,8 @@ export class OutcomeGroupCommit {
     const batches = this.pending;
     this.pending = new Map();
     for (const [batchId, rows] of batches) {
-      for (let i = 0; i < rows.length; i += MAX_ROWS_PER_CALL) this.send(batchId, rows.length <= MAX_ROWS_PER_CALL ? rows : rows.slice(i, i + MAX_ROWS_PER_CALL));
+      if (rows.length <= MAX_ROWS_PER_CALL) this.send(batchId, rows);
+      else for (let i = 0; i < rows.length; i += MAX_ROWS_PER_CALL) this.send(batchId, rows.slice(i, i + MAX_ROWS_PER_CALL));
     }
   };
 

@@ -7,7 +7,7 @@ import type { Reachability } from './reachability.js';
 import { jobsInHand } from './capacity.js';
 import { connectionPermits } from './connection-permits.js';
 import { recordFailedJob } from './reconcile-on-start.js';
-import { outstanding, pendingWork } from './pending-work.js';
+import { outstanding } from './pending-work.js';
 import type { WorkerParts } from './worker-parts.js';
 
 export interface AssignWorkerDeps {
@@ -21,7 +21,7 @@ export interface AssignWorkerDeps {
   onRowOutcome?: ((outcome: string) => void) | undefined;
 }
 
-/** The row worker, and the recordings of jobs BullMQ failed that are still running (close() waits for neither). */
+/** The row worker, and what it started that its close() does not wait for (settle). */
 export interface AssignWorker {
   worker: Worker<AssignPayload>;
   /**
@@ -41,7 +41,8 @@ export function createAssignWorker(parts: WorkerParts, deps: AssignWorkerDeps): 
   // to its answer: requests in flight to S1 never exceed the connections, and no slot waits for a socket.
   const withConnection = connectionPermits(deps.connections);
   const { onRowOutcome } = deps;
-  const outcomesOut = outstanding();
+  // Failed jobs being recorded and outcome calls whose jobs completed before their answers: settled before Redis closes.
+  const unsettled = outstanding();
   const processor = createAssignProcessor({
     client: deps.client,
     limiter: deps.limiter,
@@ -55,7 +56,7 @@ export function createAssignWorker(parts: WorkerParts, deps: AssignWorkerDeps): 
     onBatchGone: parts.raiseFatal,
     onAuthFailure: deps.gate.reject,
     reachability: deps.reachability,
-    outcomesOut,
+    outcomesOut: unsettled,
     addAgain: (job, data, delayMs) => parts.queue.add(ASSIGN_JOB, data, { jobId: job.id, delay: delayMs }),
   });
   const worker = new Worker<AssignPayload>(
@@ -79,12 +80,13 @@ export function createAssignWorker(parts: WorkerParts, deps: AssignWorkerDeps): 
   worker.on('error', parts.outage.errorListener('worker'));
   // BullMQ emits 'failed' and goes on: without waiting for these, a worker stopped right after its last job failed
   // could close Redis before that job was marked recorded or removed.
-  const recording = pendingWork();
   worker.on('failed', (job, err) => {
     const p = recordIfFinal(parts, job, err);
-    if (p !== undefined) recording.track(p);
+    if (p === undefined) return;
+    unsettled.begin();
+    void p.finally(unsettled.end);
   });
-  return { worker, settle: () => Promise.all([recording.settle(), outcomesOut.settle()]) };
+  return { worker, settle: unsettled.settle };
 }
 
 /** A job can fail outside the processor (stalled too often, a bug): give the row its outcome so nothing is lost. */
