@@ -1,13 +1,13 @@
-import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ASSIGN_QUEUE, batchKeys } from '../../src/queue/keys.js';
+import { startMonitor, type RedisMonitor } from '../helpers/redis-monitor.js';
 import { redisUrl } from '../helpers/test-env.js';
 import { csvRows, importAndWork, startE2E, type E2E } from '../helpers/e2e.js';
 
 let e: E2E;
-let monitor: Redis | undefined;
+let monitor: RedisMonitor | undefined;
 afterEach(async () => {
-  monitor?.disconnect();
+  monitor?.close();
   monitor = undefined;
   await e.close();
 });
@@ -34,8 +34,7 @@ describe('the order Redis runs an assigned row in', () => {
     const outcomeAt = new Map<number, Seen>();
     const completedAt = new Map<number, Seen>();
     let n = 0;
-    monitor = await new Redis(redisUrl()).monitor();
-    monitor.on('monitor', (_time: string, args: string[], source: string) => {
+    monitor = await startMonitor(redisUrl(), (args, source) => {
       const at = n++;
       if (source === 'lua') return;
       const name = args[0]?.toLowerCase();
