@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
+import { createInterface } from 'node:readline';
 
 /** One command as MONITOR shows it: its arguments still escaped the way Redis prints them, and who sent it. */
 export type MonitorListener = (args: string[], source: string) => void;
@@ -18,31 +19,23 @@ export async function startMonitor(url: string, onCommand: MonitorListener): Pro
   const { hostname, port } = new URL(url);
   const socket: Socket = connect(Number(port), hostname);
   await once(socket, 'connect');
-  socket.setEncoding('utf8');
-  let buffered = '';
-  let answer: ((line: string) => void) | undefined;
+  const lines = createInterface({ input: socket, crlfDelay: Infinity });
   const monitoring = new Promise<void>((resolve, reject) => {
-    answer = (line) => (line === '+OK' ? resolve() : reject(new Error(`MONITOR answered ${line}`)));
-  });
-  socket.on('data', (chunk: string) => {
-    buffered += chunk;
-    let end: number;
-    while ((end = buffered.indexOf('\r\n')) >= 0) {
-      const line = buffered.slice(0, end);
-      buffered = buffered.slice(end + 2);
-      if (answer) {
-        answer(line);
-        answer = undefined;
-        continue;
+    let answered = false;
+    lines.on('line', (line) => {
+      if (!answered) {
+        answered = true;
+        if (line === '+OK') resolve();
+        else reject(new Error(`MONITOR answered ${line}`));
+        return;
       }
       // `+<time> [<db> <client>] "arg" "arg" ...`, or `[<db> lua]` for a script's own calls.
       const open = line.indexOf('[');
       const close = line.indexOf(']', open);
       const source = line.slice(open + 1, close).split(' ')[1] ?? '';
       const quoted = line.slice(close + 2);
-      const args = quoted.slice(1, -1).split('" "').map((arg) => arg.replace(/\\"/g, '"'));
-      onCommand(args, source);
-    }
+      onCommand(quoted.slice(1, -1).split('" "').map((arg) => arg.replace(/\\"/g, '"')), source);
+    });
   });
   socket.write('MONITOR\r\n');
   await monitoring;
